@@ -1,0 +1,21 @@
+// Entry point of `ccimage`: wires the sub-commands and turns CcImage errors into a one-line reason and exit code 1.
+using System.CommandLine;
+using CcImage.Cli.Commands;
+using CcImage.Core.Diagnostics;
+
+var root = new RootCommand("ccimage — build and check confidential-VM images (qcow2, GPT, dm-verity, SEV-SNP measurement).")
+{
+    Qcow2Command.Create(),
+    VerityCommand.Create(),
+    MeasureCommand.Create(),
+};
+
+try
+{
+    return root.Parse(args).Invoke();
+}
+catch (CcImageException e)
+{
+    Console.Error.WriteLine($"ccimage: {e.Code}: {e.Message}");
+    return 1;
+}

@@ -1,0 +1,127 @@
+// The one way CcImage runs an external program: logs the command line with secrets masked, captures output,
+// enforces a timeout, kills the whole process on cancellation, and turns a missing tool into CCIMG3001.
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Text;
+using CcImage.Core.Diagnostics;
+
+namespace CcImage.Core.Tools;
+
+public sealed record ToolResult(int ExitCode, string StandardOutput, string StandardError);
+
+public sealed class ToolRunner
+{
+    private readonly ILog _log;
+
+    public ToolRunner(ILog log) => _log = log;
+
+    /// <summary>Arguments whose values are replaced with <c>***</c> in logs and error messages.</summary>
+    public ISet<string> Secrets { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Finds <paramref name="tool"/> on PATH, or throws CCIMG3001 naming the package to install.</summary>
+    public static string Locate(HostTool tool)
+    {
+        if (tool.Command.Contains('/'))
+            return File.Exists(tool.Command) ? tool.Command : throw Diag.Error("ToolMissing", tool.Command, tool.DebianPackage);
+        string path = Environment.GetEnvironmentVariable("PATH") ?? "";
+        var dirs = path.Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Concat(["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"]);
+        foreach (string dir in dirs)
+        {
+            string candidate = Path.Combine(dir, tool.Command);
+            if (File.Exists(candidate))
+                return candidate;
+        }
+        throw Diag.Error("ToolMissing", tool.Command, tool.DebianPackage);
+    }
+
+    /// <summary>Runs the tool; a non-zero exit is CCIMG3002 unless <paramref name="allowFailure"/>.</summary>
+    public ToolResult Run(HostTool tool, IEnumerable<string> arguments, string? workingDirectory = null,
+        IDictionary<string, string?>? environment = null, TimeSpan? timeout = null, bool allowFailure = false,
+        CancellationToken cancellationToken = default)
+    {
+        string exe = Locate(tool);
+        var args = arguments.ToList();
+        string shown = Mask(tool.Command + " " + string.Join(' ', args.Select(Quote)));
+        _log.Detail(shown);
+
+        var psi = new ProcessStartInfo(exe)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
+        foreach (string a in args)
+            psi.ArgumentList.Add(a);
+        if (environment != null)
+            foreach (var (k, v) in environment)
+            {
+                if (v == null) psi.Environment.Remove(k);
+                else psi.Environment[k] = v;
+            }
+
+        using var process = new Process { StartInfo = psi };
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { if (e.Data != null) lock (stdout) stdout.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (stderr) stderr.AppendLine(e.Data); };
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception)
+        {
+            throw Diag.Error("ToolMissing", tool.Command, tool.DebianPackage);
+        }
+        process.StandardInput.Close();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var limit = timeout ?? DefaultTimeout;
+        using (cancellationToken.Register(() => TryKill(process)))
+        {
+            if (!process.WaitForExit(limit))
+            {
+                TryKill(process);
+                process.WaitForExit();
+                throw Diag.Error("ToolTimedOut", tool.Command, (int)limit.TotalSeconds);
+            }
+            process.WaitForExit(); // drain the asynchronous readers
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var result = new ToolResult(process.ExitCode, stdout.ToString(), stderr.ToString());
+        if (result.ExitCode != 0 && !allowFailure)
+        {
+            string reason = Mask(LastLines(result.StandardError.Length > 0 ? result.StandardError : result.StandardOutput, 5));
+            throw Diag.Error("ToolFailed", shown, result.ExitCode, reason);
+        }
+        return result;
+    }
+
+    private string Mask(string text)
+    {
+        foreach (string s in Secrets.Where(s => s.Length > 0))
+            text = text.Replace(s, "***", StringComparison.Ordinal);
+        return text;
+    }
+
+    private static string LastLines(string text, int count)
+    {
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return string.Join(" | ", lines.Skip(Math.Max(0, lines.Length - count)));
+    }
+
+    private static string Quote(string a) =>
+        a.Length > 0 && a.All(c => char.IsLetterOrDigit(c) || "-_./=:,+@%".Contains(c)) ? a : "'" + a.Replace("'", "'\\''") + "'";
+
+    private static void TryKill(Process p)
+    {
+        try { if (!p.HasExited) p.Kill(entireProcessTree: true); }
+        catch (InvalidOperationException) { }
+    }
+}
