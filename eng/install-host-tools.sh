@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian packages CcImage and its tests run (as root, with apt-get). Does nothing when all are present.
+set -euo pipefail
+packages=(
+  qemu-utils          # qemu-img: reference for qcow2
+  gdisk fdisk         # sgdisk, sfdisk: reference for GPT
+  e2fsprogs           # mke2fs -d: ext4 partition contents
+  cryptsetup-bin      # veritysetup: reference for dm-verity
+  cpio libarchive-tools # cpio, bsdtar: reference for initramfs archives
+  dpkg                # dpkg-deb: unpacking downloaded packages
+  time hyperfine      # benchmarks
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing host tools: ${missing[*]}" >&2
+  SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
