@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs the whole test suite from a fresh machine: installs the host tools the tests cross-check against, builds, runs
+# every MSTest test and ends with the line `N passed, N failed`. Exit status is non-zero when a test failed.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+"$root/eng/install-host-tools.sh" || exit 1
+results="$root/artifacts/test-results"
+rm -rf "$results"
+dotnet test CcImage.Sdk.sln -c Release --nologo \
+  --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" \
+  --results-directory "$results"
+status=$?
+trx=$(find "$results" -name '*.trx' 2>/dev/null | head -n1)
+if [ -n "$trx" ]; then
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n1)
+  passed=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  failed=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  total=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")
+  executed=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  # Tests that did not run (aborted host, timeouts) count as failed.
+  notrun=$(( ${total:-0} - ${executed:-0} ))
+  [ "$notrun" -gt 0 ] && failed=$(( ${failed:-0} + notrun ))
+else
+  passed=0; failed=1
+fi
+[ "$status" -ne 0 ] && [ "${failed:-0}" -eq 0 ] && failed=1
+echo "${passed:-0} passed, ${failed:-0} failed"
+[ "$status" -eq 0 ] && [ "${failed:-0}" -eq 0 ]

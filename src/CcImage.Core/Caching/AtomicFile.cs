@@ -1,0 +1,42 @@
+// Writes a file so that its final path only ever holds a complete file: write to a temp path beside it, then rename.
+namespace CcImage.Core.Caching;
+
+public static class AtomicFile
+{
+    /// <summary>A unique temp path in the same folder as <paramref name="destination"/> (same file system, so rename is atomic).</summary>
+    public static string TempPathFor(string destination)
+    {
+        string dir = Path.GetDirectoryName(Path.GetFullPath(destination))!;
+        Directory.CreateDirectory(dir);
+        return Path.Combine(dir, "." + Path.GetFileName(destination) + ".tmp-" + Guid.NewGuid().ToString("N")[..12]);
+    }
+
+    /// <summary>Runs <paramref name="write"/> on a temp path and moves the result to <paramref name="destination"/>; on any failure the temp is deleted.</summary>
+    public static void Write(string destination, Action<string> write)
+    {
+        string temp = TempPathFor(destination);
+        try
+        {
+            write(temp);
+            File.Move(temp, destination, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    public static void WriteAllText(string destination, string text) =>
+        Write(destination, temp => File.WriteAllText(temp, text));
+
+    public static void WriteAllBytes(string destination, byte[] bytes) =>
+        Write(destination, temp => File.WriteAllBytes(temp, bytes));
+
+    public static void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+}

@@ -1,0 +1,185 @@
+// Builds real .ccproj projects through the packed SDK and checks the build's result, log and outputs.
+using System.Security.Cryptography;
+
+namespace CcImage.Tests.Sdk;
+
+[TestClass]
+public class SdkProjectTests
+{
+    private const string MinimalProject = """
+        <Project Sdk="CcImage.Sdk">
+          <ItemGroup>
+            <CcPartition Include="config" Size="8M" Content="config" Filesystem="ext4" FilesystemLabel="config" />
+            <CcPartition Include="data" Size="4M" Role="generic" />
+          </ItemGroup>
+        </Project>
+        """;
+
+    private static string NewMinimal(string name, string? xml = null, bool pin = true)
+    {
+        string project = SdkFixture.CreateProject(name, xml ?? MinimalProject, pin);
+        string config = Path.Combine(Path.GetDirectoryName(project)!, "config");
+        Directory.CreateDirectory(Path.Combine(config, "sub"));
+        File.WriteAllText(Path.Combine(config, "site.conf"), "role=client\n");
+        File.WriteAllText(Path.Combine(config, "sub", "a.txt"), "a\n");
+        return project;
+    }
+
+    private static string Image(string project) =>
+        Path.Combine(Path.GetDirectoryName(project)!, "bin", "Release", "nvcc_image.qcow2");
+
+    private static string Sha256(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
+
+    [TestMethod]
+    public void Build_GlobalJsonPinnedSdk_WritesGptInQcow2()
+    {
+        string project = NewMinimal("pinned");
+        SdkFixture.Dotnet("build", project).AssertSuccess("dotnet build");
+        string image = Image(project);
+        Assert.IsTrue(File.Exists(image), "the base image was not written");
+        RefTools.QemuImgCheck(image);
+        string raw = image + ".raw";
+        RefTools.QemuImg("convert", "-O", "raw", image, raw);
+        string sgdisk = RefTools.Run("sgdisk", "-v", raw).Output;
+        StringAssert.Contains(sgdisk, "No problems found");
+        string json = RefTools.Run("sfdisk", "--json", raw).StandardOutput;
+        StringAssert.Contains(json, "\"name\":\"config\"");
+        StringAssert.Contains(json, "\"name\":\"data\"");
+    }
+
+    [TestMethod]
+    public void Build_VersionInSdkAttribute_Resolves()
+    {
+        string project = NewMinimal("versioned", MinimalProject.Replace("Sdk=\"CcImage.Sdk\"", "Sdk=\"CcImage.Sdk/$SDKVERSION$\""), pin: false);
+        SdkFixture.Dotnet("build", project).AssertSuccess("dotnet build");
+        Assert.IsTrue(File.Exists(Image(project)));
+    }
+
+    [TestMethod]
+    public void Build_Twice_SecondRunDoesNoImageWork()
+    {
+        string project = NewMinimal("twice");
+        SdkFixture.Dotnet("build", project).AssertSuccess("first build");
+        string image = Image(project);
+        string hash = Sha256(image);
+        var written = File.GetLastWriteTimeUtc(image);
+
+        var second = SdkFixture.Dotnet("build", project).AssertSuccess("second build");
+        StringAssert.Contains(second.Output, "Skipping target \"BuildBaseImage\"");
+        Assert.AreEqual(hash, Sha256(image));
+        Assert.AreEqual(written, File.GetLastWriteTimeUtc(image));
+    }
+
+    [TestMethod]
+    public void Build_ContentChanged_RebuildsImage()
+    {
+        string project = NewMinimal("changed");
+        SdkFixture.Dotnet("build", project).AssertSuccess("first build");
+        string before = Sha256(Image(project));
+        File.WriteAllText(Path.Combine(Path.GetDirectoryName(project)!, "config", "site.conf"), "role=server\n");
+        var second = SdkFixture.Dotnet("build", project).AssertSuccess("second build");
+        Assert.IsFalse(second.Output.Contains("Skipping target \"BuildBaseImage\""), second.Output);
+        Assert.AreNotEqual(before, Sha256(Image(project)));
+    }
+
+    [TestMethod]
+    public void Build_SameInputsInAnotherFolder_SameBytes()
+    {
+        string xml = MinimalProject.Replace("<ItemGroup>", "<PropertyGroup><CcImageSeed>same-site</CcImageSeed></PropertyGroup><ItemGroup>");
+        string a = NewMinimal("repro", xml);
+        string b = NewMinimal("repro", xml);
+        File.SetLastWriteTimeUtc(Path.Combine(Path.GetDirectoryName(b)!, "config", "site.conf"), new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        SdkFixture.Dotnet("build", a).AssertSuccess("build a");
+        SdkFixture.Dotnet("build", b).AssertSuccess("build b");
+        Assert.AreEqual(Sha256(Image(a)), Sha256(Image(b)));
+    }
+
+    [TestMethod]
+    public void Clean_RemovesWhatTheBuildWrote()
+    {
+        string project = NewMinimal("clean");
+        SdkFixture.Dotnet("build", project).AssertSuccess("build");
+        Assert.IsTrue(File.Exists(Image(project)));
+        SdkFixture.Dotnet("clean", project).AssertSuccess("clean");
+        Assert.IsFalse(File.Exists(Image(project)));
+        Assert.IsFalse(Directory.Exists(Path.Combine(Path.GetDirectoryName(project)!, "obj", "Release")));
+    }
+
+    [TestMethod]
+    public void Build_NoPartitions_FailsWithCode()
+    {
+        string project = SdkFixture.CreateProject("empty", "<Project Sdk=\"CcImage.Sdk\" />");
+        var result = SdkFixture.Dotnet("build", project);
+        Assert.AreNotEqual(0, result.ExitCode);
+        StringAssert.Contains(result.Output, "error CCIMG1005");
+    }
+
+    [TestMethod]
+    public void Build_BadPartitionSize_FailsWithCodeAndNoOutput()
+    {
+        string project = NewMinimal("badsize", MinimalProject.Replace("Size=\"4M\"", "Size=\"four megs\""));
+        var result = SdkFixture.Dotnet("build", project);
+        Assert.AreNotEqual(0, result.ExitCode);
+        StringAssert.Contains(result.Output, "error CCIMG1002");
+        Assert.IsFalse(File.Exists(Image(project)));
+        Assert.AreEqual(0, Directory.GetFiles(Path.Combine(Path.GetDirectoryName(project)!, "bin", "Release")).Length);
+    }
+
+    [TestMethod]
+    public void Build_BadRole_FailsWithCode()
+    {
+        string project = NewMinimal("badrole", MinimalProject.Replace("<ItemGroup>", "<PropertyGroup><CcRole>gateway</CcRole></PropertyGroup><ItemGroup>"));
+        var result = SdkFixture.Dotnet("build", project);
+        Assert.AreNotEqual(0, result.ExitCode);
+        StringAssert.Contains(result.Output, "error CCIMG1004");
+    }
+
+    [TestMethod]
+    public void ResizeQcow2_Alone_GrowsAnyImageAndIsIncremental()
+    {
+        string project = SdkFixture.CreateProject("resize", "<Project Sdk=\"CcImage.Sdk\" />");
+        string dir = Path.GetDirectoryName(project)!;
+        string image = Path.Combine(dir, "disk.qcow2");
+        RefTools.QemuImg("create", "-f", "qcow2", image, "1G");
+
+        SdkFixture.Dotnet("build", project, "-t:ResizeQcow2", "-p:CcResizeInput=disk.qcow2", "-p:CcImageSize=3G", "-p:CcResizeGrowGpt=false")
+            .AssertSuccess("resize");
+        StringAssert.Contains(RefTools.QemuImg("info", "--output=json", image).StandardOutput, "\"virtual-size\": 3221225472");
+        RefTools.QemuImgCheck(image);
+        string hash = Sha256(image);
+
+        var again = SdkFixture.Dotnet("build", project, "-t:ResizeQcow2", "-p:CcResizeInput=disk.qcow2", "-p:CcImageSize=3G", "-p:CcResizeGrowGpt=false")
+            .AssertSuccess("resize again");
+        StringAssert.Contains(again.Output, "Skipping target \"ResizeQcow2\"");
+        Assert.AreEqual(hash, Sha256(image));
+
+        var shrink = SdkFixture.Dotnet("build", project, "-t:ResizeQcow2", "-p:CcResizeInput=disk.qcow2", "-p:CcImageSize=2G", "-p:CcResizeGrowGpt=false");
+        Assert.AreNotEqual(0, shrink.ExitCode);
+        StringAssert.Contains(shrink.Output, "error CCIMG2");
+        Assert.AreEqual(hash, Sha256(image));
+    }
+
+    [TestMethod]
+    public void ResizeQcow2_DefaultSizeWithGrowGpt_ExtendsLastPartition()
+    {
+        string project = NewMinimal("resizegpt");
+        SdkFixture.Dotnet("build", project).AssertSuccess("build");
+        string image = Image(project);
+        SdkFixture.Dotnet("build", project, "-t:ResizeQcow2", $"-p:CcResizeInput={image}").AssertSuccess("resize");
+        StringAssert.Contains(RefTools.QemuImg("info", "--output=json", image).StandardOutput, "\"virtual-size\": 10737418240");
+        RefTools.QemuImgCheck(image);
+        string raw = image + ".raw";
+        RefTools.QemuImg("convert", "-O", "raw", image, raw);
+        StringAssert.Contains(RefTools.Run("sgdisk", "-v", raw).Output, "No problems found");
+        File.Delete(raw);
+    }
+
+    [TestMethod]
+    public void ResizeQcow2_WithoutInput_FailsWithCode()
+    {
+        string project = SdkFixture.CreateProject("resizenone", "<Project Sdk=\"CcImage.Sdk\" />");
+        var result = SdkFixture.Dotnet("build", project, "-t:ResizeQcow2");
+        Assert.AreNotEqual(0, result.ExitCode);
+        StringAssert.Contains(result.Output, "error CCIMG1001");
+    }
+}
