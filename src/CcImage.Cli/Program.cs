@@ -10,9 +10,10 @@ var root = new RootCommand("ccimage — build and check confidential-VM images (
     MeasureCommand.Create(),
 };
 
+CliErrors.InstallCancellation();
 try
 {
-    return root.Parse(args).Invoke();
+    return root.Parse(args).Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });
 }
 catch (CcImageException e)
 {

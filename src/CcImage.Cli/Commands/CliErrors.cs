@@ -1,10 +1,33 @@
-// Shared helpers for commands: run an action, print CcImage errors as one line on stderr and return exit code 1.
+// Shared helpers for commands: run an action, print CcImage errors as one line on stderr and return exit code 1;
+// Ctrl+C and SIGTERM cancel Token so that work in progress removes its temp files before the process exits (130).
+using System.Runtime.InteropServices;
 using CcImage.Core.Diagnostics;
 
 namespace CcImage.Cli.Commands;
 
 internal static class CliErrors
 {
+    private static readonly CancellationTokenSource Cancellation = new();
+    private static PosixSignalRegistration? _sigterm;
+
+    /// <summary>Cancelled by Ctrl+C or SIGTERM; pass it to every long-running Core call.</summary>
+    public static CancellationToken Token => Cancellation.Token;
+
+    /// <summary>Turns Ctrl+C and SIGTERM into cancellation of <see cref="Token"/> instead of an abrupt exit.</summary>
+    public static void InstallCancellation()
+    {
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            Cancellation.Cancel();
+        };
+        _sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
+        {
+            ctx.Cancel = true;
+            Cancellation.Cancel();
+        });
+    }
+
     /// <summary>Runs <paramref name="action"/>; any CcImage or I/O error becomes one line on stderr and exit 1.</summary>
     public static int Guard(Func<int> action)
     {
@@ -16,6 +39,11 @@ internal static class CliErrors
         {
             Console.Error.WriteLine($"ccimage: {e.Code}: {e.Message}");
             return 1;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("ccimage: cancelled");
+            return 130;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
