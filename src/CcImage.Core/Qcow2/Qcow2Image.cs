@@ -150,12 +150,16 @@ public sealed class Qcow2Image : IBlockDevice
             throw Diag.Error("Qcow2ReadOnlyImage", _path, "it is marked dirty (its refcounts may be stale)");
         if ((_header.IncompatibleFeatures & IncompatibleCorrupt) != 0)
             throw Diag.Error("Qcow2ReadOnlyImage", _path, "it is marked corrupt");
-        if (_header.AutoclearFeatures != 0)
-        {
-            // Autoclear features (e.g. persistent bitmaps) become stale once a writer that ignores them writes.
-            Qcow2FileIo.WriteEntry(_file, OffsetAutoclearFeatures, 0);
-            _header = _header with { AutoclearFeatures = 0 };
-        }
+    }
+
+    /// <summary>Before the first modification: clear autoclear features (e.g. persistent bitmaps), which become stale
+    /// once a writer that does not maintain them writes.</summary>
+    private void BeforeModifying()
+    {
+        if (_header.AutoclearFeatures == 0)
+            return;
+        Qcow2FileIo.WriteEntry(_file, OffsetAutoclearFeatures, 0);
+        _header = _header with { AutoclearFeatures = 0 };
     }
 
     public Qcow2Info GetInfo() => new(
@@ -271,6 +275,7 @@ public sealed class Qcow2Image : IBlockDevice
     {
         RequireWritable();
         CheckAccess(offset, data.Length);
+        BeforeModifying();
         int clusterSize = ClusterSize;
         byte[]? fullCluster = null;
         while (data.Length > 0)
@@ -341,6 +346,7 @@ public sealed class Qcow2Image : IBlockDevice
         long required = Qcow2Header.RequiredL1Size(newSize, _header.ClusterBits);
         if (newSize > MaxVirtualSize || required * TableEntrySize > MaxL1TableBytes)
             throw Diag.Error("Qcow2SizeTooLarge", newSize, ClusterSize);
+        BeforeModifying();
 
         Span<byte> fields = stackalloc byte[OffsetRefcountTableOffset - OffsetSize]; // size, crypt_method, l1_size, l1_table_offset
         if (required <= _header.L1Size)
