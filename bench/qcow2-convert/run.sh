@@ -2,8 +2,9 @@
 # Benchmark: `ccimage qcow2 convert` against `qemu-img convert -O qcow2` on the same sparse raw disk.
 # Input (bench/out/qcow2-convert/input.raw, kept out of git): 10 GiB sparse file holding 1 GiB of pseudo-random data
 # in 256 runs of 4 MiB at pseudo-random 4 KiB-aligned offsets (fixed seed, so every run builds the same file).
-# Page cache: the input is read once to warm it; each tool then converts twice in alternating order and the second
-# conversion of each is reported; `sync` runs before every timed conversion. Both outputs are verified with `qemu-img compare` and `qemu-img check`.
+# Page cache: the input is read once to warm it; each tool converts once untimed, then ROUNDS (default 3) timed
+# rounds alternate which tool goes first; the median time and the largest peak RSS of each are reported. `sync` runs
+# before every conversion so neither tool pays for writing back the other's output. Both outputs are verified with `qemu-img compare` and `qemu-img check`.
 # Goal: time ratio ccimage/qemu-img <= 1.0 and ccimage peak RSS < 200 MiB.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -52,17 +53,32 @@ measure() { # name, output, command... → prints "seconds kib"
 
 ours="$out/ccimage.qcow2"
 theirs="$out/qemu-img.qcow2"
+rounds=${ROUNDS:-3}
+# One untimed warm-up each, then $rounds rounds alternating which tool goes first; the median of each is reported.
 measure ccimage "$ours" dotnet "$ccimage" qcow2 convert "$input" "$ours" >/dev/null
 measure qemu "$theirs" qemu-img convert -O qcow2 "$input" "$theirs" >/dev/null
-read -r qemu_s qemu_kib < <(measure qemu "$theirs" qemu-img convert -O qcow2 "$input" "$theirs")
-read -r our_s our_kib < <(measure ccimage "$ours" dotnet "$ccimage" qcow2 convert "$input" "$ours")
+: >"$out/ccimage.all"; : >"$out/qemu.all"
+for ((r = 0; r < rounds; r++)); do
+  if ((r % 2 == 0)); then
+    measure ccimage "$ours" dotnet "$ccimage" qcow2 convert "$input" "$ours" >>"$out/ccimage.all"
+    measure qemu "$theirs" qemu-img convert -O qcow2 "$input" "$theirs" >>"$out/qemu.all"
+  else
+    measure qemu "$theirs" qemu-img convert -O qcow2 "$input" "$theirs" >>"$out/qemu.all"
+    measure ccimage "$ours" dotnet "$ccimage" qcow2 convert "$input" "$ours" >>"$out/ccimage.all"
+  fi
+done
+median() { sort -n -k1,1 "$1" | awk '{ t[NR] = $1; if ($2 > m) m = $2 } END { print t[int((NR + 1) / 2)], m }'; }
+read -r our_s our_kib < <(median "$out/ccimage.all")
+read -r qemu_s qemu_kib < <(median "$out/qemu.all")
+echo "ccimage runs (s KiB): $(tr '\n' ';' <"$out/ccimage.all")" >&2
+echo "qemu-img runs (s KiB): $(tr '\n' ';' <"$out/qemu.all")" >&2
 
 qemu-img compare -q "$input" "$ours" || { echo "FAIL: ccimage output differs from the input" >&2; exit 1; }
 qemu-img compare -q "$input" "$theirs" || { echo "FAIL: qemu-img output differs from the input" >&2; exit 1; }
 qemu-img check -q "$ours" || { echo "FAIL: qemu-img check found problems in the ccimage output" >&2; exit 1; }
 
 printf 'input:    %s (10 GiB virtual, 1 GiB data in %d runs)\n' "$input" "$runs"
-printf 'ccimage:  %6.2f s  peak RSS %6d MiB  output %d bytes\n' "$our_s" $((our_kib / 1024)) "$(stat -c %s "$ours")"
-printf 'qemu-img: %6.2f s  peak RSS %6d MiB  output %d bytes\n' "$qemu_s" $((qemu_kib / 1024)) "$(stat -c %s "$theirs")"
+printf 'ccimage:  %6.2f s (median)  peak RSS %6d MiB  output %d bytes\n' "$our_s" $((our_kib / 1024)) "$(stat -c %s "$ours")"
+printf 'qemu-img: %6.2f s (median)  peak RSS %6d MiB  output %d bytes\n' "$qemu_s" $((qemu_kib / 1024)) "$(stat -c %s "$theirs")"
 ratio=$(awk -v a="$our_s" -v b="$qemu_s" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
 printf 'ratio ccimage/qemu-img: %s (goal <= 1.0); ccimage peak RSS goal < 200 MiB\n' "$ratio"
