@@ -52,12 +52,10 @@ internal static class Qcow2Command
         command.SetAction(result => CliErrors.Guard(() =>
         {
             string path = RequireFile(result.GetValue(image)!, "IMG");
-            var (relative, bytes) = SizeParser.ParseRelative(result.GetValue(size)!, "SIZE");
+            string text = result.GetValue(size)!;
+            SizeParser.ParseRelative(text, "SIZE"); // reject a malformed size before opening the image for writing
             using var qcow2 = Qcow2Image.Open(path, writable: true);
-            long newSize;
-            try { newSize = relative ? checked(qcow2.Length + bytes) : bytes; }
-            catch (OverflowException) { throw Diag.Error("InvalidSize", result.GetValue(size), "SIZE"); }
-            qcow2.Grow(newSize);
+            qcow2.Grow(qcow2.ResolveNewSize(text));
             qcow2.Flush();
             return 0;
         }));

@@ -3,6 +3,7 @@
 // writes by allocating clusters at the end of the file with exact refcounts, and grows the virtual size in place.
 using System.Buffers.Binary;
 using System.IO.Compression;
+using CcImage.Core.Config;
 using CcImage.Core.Diagnostics;
 using CcImage.Core.Disk;
 using Microsoft.Win32.SafeHandles;
@@ -330,6 +331,19 @@ public sealed class Qcow2Image : IBlockDevice
     {
         if (!_writable)
             throw new InvalidOperationException("The image was opened read-only.");
+    }
+
+    /// <summary>
+    /// The virtual size <paramref name="text"/> asks for: an absolute size (<c>20G</c>, bytes) or, with a leading
+    /// '+', a growth of the current size (<c>+5G</c>). Throws CCIMG1002 for text that is not a size.
+    /// </summary>
+    public long ResolveNewSize(string text)
+    {
+        var (relative, bytes) = SizeParser.ParseRelative(text, "the new virtual size");
+        if (!relative)
+            return bytes;
+        try { return checked(Length + bytes); }
+        catch (OverflowException) { throw Diag.Error("InvalidSize", text, "the new virtual size"); }
     }
 
     /// <summary>

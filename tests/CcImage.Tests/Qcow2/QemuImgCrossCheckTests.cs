@@ -216,6 +216,44 @@ public class QemuImgCrossCheckTests
         Assert.IsGreaterThan(1, reopened.Header.RefcountTableClusters);
     }
 
+    [TestMethod]
+    [DataRow("ours", 512)]
+    [DataRow("ours", 65536)]
+    [DataRow("qemu", 65536)]
+    [DataRow("qemu", 4096)]
+    public void GrowThenWriteAtNewEnd_LikeBackupGpt_MatchesRawAndQemuCheckClean(string maker, int clusterSize)
+    {
+        string raw = Path.Combine(_dir, "in.raw"), qcow2 = Path.Combine(_dir, "out.qcow2");
+        RawShapes.Create(raw, "unaligned", clusterSize);
+        if (maker == "ours")
+            ConvertRaw(raw, qcow2, clusterSize);
+        else
+            QemuImg.Must("convert", "-O", "qcow2", "-o", $"cluster_size={clusterSize}", raw, qcow2);
+        long newSize = 3L << 30;
+        var backup = RawShapes.Bytes(new Random(9), 33 * 512);
+        using (var image = Qcow2Image.Open(qcow2, writable: true))
+        {
+            Assert.AreEqual(image.Length + (1L << 30), image.ResolveNewSize("+1G"));
+            Assert.AreEqual(newSize, image.ResolveNewSize("3G"));
+            image.Grow(image.ResolveNewSize("3G"));
+            Assert.AreEqual(newSize, image.Length);
+            image.WriteAt(newSize - backup.Length, backup);
+            image.WriteAt(512, backup.AsSpan(0, 512));
+            image.Flush();
+        }
+        using (var f = new FileStream(raw, FileMode.Open))
+        {
+            f.SetLength(newSize);
+            f.Position = newSize - backup.Length;
+            f.Write(backup);
+            f.Position = 512;
+            f.Write(backup, 0, 512);
+        }
+        QemuImg.AssertCheckClean(qcow2);
+        QemuImg.AssertIdentical(raw, qcow2);
+        AssertReadsLikeRaw(raw, qcow2);
+    }
+
     private static void ConvertRaw(string raw, string qcow2, int clusterSize)
     {
         using var source = new RawFileSource(raw);
