@@ -1,5 +1,6 @@
 // `ccimage qcow2`: convert a raw disk to qcow2, grow a qcow2 image's virtual size, and print an image's summary as JSON.
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using CcImage.Core.Config;
 using CcImage.Core.Diagnostics;
@@ -10,6 +11,9 @@ namespace CcImage.Cli.Commands;
 
 internal static class Qcow2Command
 {
+    /// <summary>Exit code after Ctrl+C or SIGTERM (128 + SIGINT, as shells report it).</summary>
+    private const int ExitCancelled = 130;
+
     public static Command Create()
     {
         var command = new Command("qcow2", "Convert, resize and inspect qcow2 images.");
@@ -32,15 +36,27 @@ internal static class Qcow2Command
         {
             raw, output, clusterSize,
         };
-        command.SetAction((result, cancellationToken) => Task.FromResult(CliErrors.Guard(() =>
+        command.SetAction(result => CliErrors.Guard(() =>
         {
-            string input = RequireFile(result.GetValue(raw)!, "RAW");
-            long size = SizeParser.Parse(result.GetValue(clusterSize)!, "--cluster-size");
-            Qcow2Writer.ValidateClusterSize(size);
-            using var source = new RawFileSource(input);
-            new Qcow2Writer((int)size).Convert(source, result.GetValue(output)!, cancellationToken);
-            return 0;
-        })));
+            // Ctrl+C / SIGTERM cancel the conversion; the writer then deletes its temp file before we exit.
+            using var cancel = new CancellationTokenSource();
+            using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; cancel.Cancel(); });
+            using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cancel.Cancel(); });
+            try
+            {
+                string input = RequireFile(result.GetValue(raw)!, "RAW");
+                long size = SizeParser.Parse(result.GetValue(clusterSize)!, "--cluster-size");
+                Qcow2Writer.ValidateClusterSize(size);
+                using var source = new RawFileSource(input);
+                new Qcow2Writer((int)size).Convert(source, result.GetValue(output)!, cancel.Token);
+                return 0;
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                Console.Error.WriteLine("ccimage: cancelled; nothing was written");
+                return ExitCancelled;
+            }
+        }));
         return command;
     }
 
