@@ -1,9 +1,112 @@
-// `ccimage qcow2`: placeholder registered by the skeleton; the owning work replaces its body.
+// `ccimage qcow2`: convert a raw disk to qcow2, grow a qcow2 image's virtual size, and print an image's summary as JSON.
 using System.CommandLine;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using CcImage.Core.Config;
+using CcImage.Core.Diagnostics;
+using CcImage.Core.Disk;
+using CcImage.Core.Qcow2;
 
 namespace CcImage.Cli.Commands;
 
 internal static class Qcow2Command
 {
-    public static Command Create() => new("qcow2", "Not implemented yet.");
+    /// <summary>Exit code after Ctrl+C or SIGTERM (128 + SIGINT, as shells report it).</summary>
+    private const int ExitCancelled = 130;
+
+    public static Command Create()
+    {
+        var command = new Command("qcow2", "Convert, resize and inspect qcow2 images.");
+        command.Subcommands.Add(CreateConvert());
+        command.Subcommands.Add(CreateResize());
+        command.Subcommands.Add(CreateInfo());
+        return command;
+    }
+
+    private static Command CreateConvert()
+    {
+        var raw = new Argument<string>("RAW") { Description = "The raw disk image to read (holes are skipped)." };
+        var output = new Argument<string>("OUT") { Description = "The qcow2 image to write (replaced atomically)." };
+        var clusterSize = new Option<string>("--cluster-size")
+        {
+            Description = "Cluster size: a power of two from 512 to 2M (default 64K).",
+            DefaultValueFactory = _ => Qcow2Format.DefaultClusterSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var command = new Command("convert", "Convert a raw disk image to qcow2 (version 3); all-zero clusters are not stored.")
+        {
+            raw, output, clusterSize,
+        };
+        command.SetAction(result => CliErrors.Guard(() =>
+        {
+            // Ctrl+C / SIGTERM cancel the conversion; the writer then deletes its temp file before we exit.
+            using var cancel = new CancellationTokenSource();
+            using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; cancel.Cancel(); });
+            using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cancel.Cancel(); });
+            try
+            {
+                string input = RequireFile(result.GetValue(raw)!, "RAW");
+                long size = SizeParser.Parse(result.GetValue(clusterSize)!, "--cluster-size");
+                Qcow2Writer.ValidateClusterSize(size);
+                using var source = new RawFileSource(input);
+                new Qcow2Writer((int)size).Convert(source, result.GetValue(output)!, cancel.Token);
+                return 0;
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                Console.Error.WriteLine("ccimage: cancelled; nothing was written");
+                return ExitCancelled;
+            }
+        }));
+        return command;
+    }
+
+    private static Command CreateResize()
+    {
+        var image = new Argument<string>("IMG") { Description = "The qcow2 image to grow in place." };
+        var size = new Argument<string>("SIZE") { Description = "The new virtual size (20G, bytes) or growth (+5G)." };
+        var command = new Command("resize", "Grow a qcow2 image's virtual size (shrinking is refused).") { image, size };
+        command.SetAction(result => CliErrors.Guard(() =>
+        {
+            string path = RequireFile(result.GetValue(image)!, "IMG");
+            string text = result.GetValue(size)!;
+            SizeParser.ParseRelative(text, "SIZE"); // reject a malformed size before opening the image for writing
+            using var qcow2 = Qcow2Image.Open(path, writable: true);
+            qcow2.Grow(qcow2.ResolveNewSize(text));
+            qcow2.Flush();
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command CreateInfo()
+    {
+        var image = new Argument<string>("IMG") { Description = "The qcow2 image to inspect." };
+        var command = new Command("info", "Print a qcow2 image's summary as JSON.") { image };
+        command.SetAction(result => CliErrors.Guard(() =>
+        {
+            var info = Qcow2Image.Inspect(RequireFile(result.GetValue(image)!, "IMG"));
+            using var stdout = Console.OpenStandardOutput();
+            using (var json = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true }))
+            {
+                json.WriteStartObject();
+                json.WriteString("format", "qcow2");
+                json.WriteNumber("virtual-size", info.VirtualSize);
+                json.WriteNumber("cluster-size", info.ClusterSize);
+                json.WriteNumber("allocated-clusters", info.AllocatedClusters);
+                json.WriteNumber("compressed-clusters", info.CompressedClusters);
+                json.WriteNumber("file-size", info.FileSize);
+                json.WriteNumber("format-version", info.FormatVersion);
+                json.WriteNumber("refcount-bits", info.RefcountBits);
+                json.WriteNumber("l1-size", info.L1Size);
+                json.WriteNumber("snapshots", info.Snapshots);
+                json.WriteEndObject();
+            }
+            stdout.WriteByte((byte)'\n');
+            return 0;
+        }));
+        return command;
+    }
+
+    private static string RequireFile(string path, string what) =>
+        File.Exists(path) ? path : throw Diag.Error("InputFileMissing", path, what);
 }

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Benchmark: `ccimage qcow2 convert` against `qemu-img convert -O qcow2` on the same sparse raw disk.
+# Input (bench/out/qcow2-convert/input.raw, kept out of git): 10 GiB sparse file holding 1 GiB of pseudo-random data
+# in 256 runs of 4 MiB at pseudo-random 4 KiB-aligned offsets (fixed seed, so every run builds the same file).
+# Page cache: the input is read once to warm it; each tool converts once untimed, then ROUNDS (default 3) timed
+# rounds alternate which tool goes first; the median time and the largest peak RSS of each are reported. `sync` runs
+# before every conversion so neither tool pays for writing back the other's output. Both outputs are verified with `qemu-img compare` and `qemu-img check`.
+# Goal: time ratio ccimage/qemu-img <= 1.0 and ccimage peak RSS < 200 MiB.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+out="$repo/bench/out/qcow2-convert"
+mkdir -p "$out"
+input="$out/input.raw"
+size=$((10 * 1024 * 1024 * 1024))
+runs=256
+run_bytes=$((4 * 1024 * 1024))
+slot=$((size / runs))
+
+command -v qemu-img >/dev/null || { echo "qemu-img missing: run eng/install-host-tools.sh" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "/usr/bin/time missing: run eng/install-host-tools.sh" >&2; exit 1; }
+
+echo "building ccimage (Release)..." >&2
+dotnet build -c Release "$repo/src/CcImage.Cli" -v q -nologo >/dev/null
+ccimage="$repo/src/CcImage.Cli/bin/Release/net10.0/ccimage.dll"
+
+if [ ! -f "$input" ] || [ "$(stat -c %s "$input")" -ne "$size" ] || [ ! -f "$input.done" ]; then
+  echo "creating $input ..." >&2
+  rm -f "$input" "$input.done"
+  truncate -s "$size" "$input"
+  seed=20261123
+  # A fixed-key AES-CTR stream is the deterministic "random" data; a 32-bit LCG picks the offsets.
+  # (the stream ends by SIGPIPE once the last run is written, hence the `|| true`)
+  (openssl enc -aes-128-ctr -nosalt -K 000102030405060708090a0b0c0d0e0f -iv 0 -in /dev/zero 2>/dev/null || true) | {
+    for ((i = 0; i < runs; i++)); do
+      seed=$(( (seed * 1103515245 + 12345) % 2147483648 ))
+      within=$(( (seed % ((slot - run_bytes) / 4096)) * 4096 ))
+      dd of="$input" bs=$run_bytes count=1 iflag=fullblock oflag=seek_bytes seek=$((i * slot + within)) \
+         conv=notrunc status=none
+    done
+  }
+  touch "$input.done"
+fi
+cat "$input" >/dev/null # warm the page cache (holes cost nothing)
+
+measure() { # name, output, command... → prints "seconds kib"
+  local name="$1" output="$2"; shift 2
+  rm -f "$output"
+  sync # write back earlier outputs so neither tool pays for the other's dirty pages
+  /usr/bin/time -f '%e %M' -o "$out/$name.time" "$@"
+  cat "$out/$name.time"
+}
+
+ours="$out/ccimage.qcow2"
+theirs="$out/qemu-img.qcow2"
+rounds=${ROUNDS:-3}
+# One untimed warm-up each, then $rounds rounds alternating which tool goes first; the median of each is reported.
+measure ccimage "$ours" dotnet "$ccimage" qcow2 convert "$input" "$ours" >/dev/null
+measure qemu "$theirs" qemu-img convert -O qcow2 "$input" "$theirs" >/dev/null
+: >"$out/ccimage.all"; : >"$out/qemu.all"
+for ((r = 0; r < rounds; r++)); do
+  if ((r % 2 == 0)); then
+    measure ccimage "$ours" dotnet "$ccimage" qcow2 convert "$input" "$ours" >>"$out/ccimage.all"
+    measure qemu "$theirs" qemu-img convert -O qcow2 "$input" "$theirs" >>"$out/qemu.all"
+  else
+    measure qemu "$theirs" qemu-img convert -O qcow2 "$input" "$theirs" >>"$out/qemu.all"
+    measure ccimage "$ours" dotnet "$ccimage" qcow2 convert "$input" "$ours" >>"$out/ccimage.all"
+  fi
+done
+median() { sort -n -k1,1 "$1" | awk '{ t[NR] = $1; if ($2 > m) m = $2 } END { print t[int((NR + 1) / 2)], m }'; }
+read -r our_s our_kib < <(median "$out/ccimage.all")
+read -r qemu_s qemu_kib < <(median "$out/qemu.all")
+echo "ccimage runs (s KiB): $(tr '\n' ';' <"$out/ccimage.all")" >&2
+echo "qemu-img runs (s KiB): $(tr '\n' ';' <"$out/qemu.all")" >&2
+
+qemu-img compare -q "$input" "$ours" || { echo "FAIL: ccimage output differs from the input" >&2; exit 1; }
+qemu-img compare -q "$input" "$theirs" || { echo "FAIL: qemu-img output differs from the input" >&2; exit 1; }
+qemu-img check -q "$ours" || { echo "FAIL: qemu-img check found problems in the ccimage output" >&2; exit 1; }
+
+printf 'input:    %s (10 GiB virtual, 1 GiB data in %d runs)\n' "$input" "$runs"
+printf 'ccimage:  %6.2f s (median)  peak RSS %6d MiB  output %d bytes\n' "$our_s" $((our_kib / 1024)) "$(stat -c %s "$ours")"
+printf 'qemu-img: %6.2f s (median)  peak RSS %6d MiB  output %d bytes\n' "$qemu_s" $((qemu_kib / 1024)) "$(stat -c %s "$theirs")"
+ratio=$(awk -v a="$our_s" -v b="$qemu_s" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+printf 'ratio ccimage/qemu-img: %s (goal <= 1.0); ccimage peak RSS goal < 200 MiB\n' "$ratio"

@@ -1,0 +1,410 @@
+// An opened qcow2 image (docs/interop/qcow2.rst): validates the header and every active table on open (bounded by
+// the file size), reads virtual bytes (unallocated and zero clusters read as zeros, zlib-compressed clusters inflate),
+// writes by allocating clusters at the end of the file with exact refcounts, and grows the virtual size in place.
+using System.Buffers.Binary;
+using System.IO.Compression;
+using CcImage.Core.Config;
+using CcImage.Core.Diagnostics;
+using CcImage.Core.Disk;
+using Microsoft.Win32.SafeHandles;
+using static CcImage.Core.Qcow2.Qcow2Format;
+using Owner = CcImage.Core.Qcow2.Qcow2ClusterOwners.Owner;
+
+namespace CcImage.Core.Qcow2;
+
+public sealed class Qcow2Image : IBlockDevice
+{
+    private readonly SafeFileHandle _file;
+    private readonly string _path;
+    private readonly bool _writable;
+    private readonly Qcow2Refcounts _refcounts;
+    private ulong[] _l1;
+    private long _cachedL2Offset;
+    private ulong[]? _cachedL2;
+    private long _allocatedClusters;
+    private long _compressedClusters;
+
+    private Qcow2Image(SafeFileHandle file, string path, bool writable, Qcow2Header header, ulong[] l1,
+        ulong[] refcountTable, long fileSize)
+    {
+        _file = file;
+        _path = path;
+        _writable = writable;
+        _header = header;
+        _l1 = l1;
+        _refcounts = new Qcow2Refcounts(file, path, header, refcountTable, (fileSize + header.ClusterSize - 1) >> header.ClusterBits);
+    }
+
+    private Qcow2Header _header;
+
+    /// <summary>The header as it is on disk (updated by writes and <see cref="Grow"/>).</summary>
+    public Qcow2Header Header
+    {
+        get => _header with { RefcountTableOffset = _refcounts.TableOffset, RefcountTableClusters = _refcounts.TableClusters };
+        private set => _header = value;
+    }
+
+    public long Length => _header.Size;
+
+    public int ClusterSize => _header.ClusterSize;
+
+    /// <summary>Opens and checks <paramref name="path"/>; throws CCIMG20xx for anything malformed or unsupported.</summary>
+    public static Qcow2Image Open(string path, bool writable = false)
+    {
+        var file = File.OpenHandle(path, FileMode.Open, writable ? FileAccess.ReadWrite : FileAccess.Read,
+            writable ? FileShare.None : FileShare.Read);
+        try
+        {
+            return Load(file, path, writable);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    private static Qcow2Image Load(SafeFileHandle file, string path, bool writable)
+    {
+        long fileSize = RandomAccess.GetLength(file);
+        var start = new byte[(int)Math.Min(fileSize, 1L << MaxClusterBits)];
+        Qcow2FileIo.ReadExactly(file, 0, start, path, "the header");
+        var header = Qcow2Header.Parse(start, fileSize, path);
+
+        var owners = new Qcow2ClusterOwners(path, fileSize, header.ClusterBits);
+        owners.Claim(0, 1, Owner.Header);
+        long l1Clusters = ClustersFor(header.L1Size * (long)TableEntrySize, header.ClusterBits);
+        if (header.L1Size > 0)
+            owners.Claim(header.L1TableOffset, l1Clusters, Owner.L1Table);
+        owners.Claim(header.RefcountTableOffset, header.RefcountTableClusters, Owner.RefcountTable);
+
+        long refcountEntries = (long)header.RefcountTableClusters * header.ClusterSize / TableEntrySize;
+        var refcountTable = Qcow2FileIo.ReadTable(file, header.RefcountTableOffset, refcountEntries, path, "the refcount table");
+        for (long i = 0; i < refcountTable.Length; i++)
+        {
+            ulong entry = refcountTable[i];
+            if (entry == 0)
+                continue;
+            if ((entry & ~RefcountTableOffsetMask) != 0)
+                throw Diag.Error("Qcow2ReservedBitsSet", path, "refcount table", i, entry & ~RefcountTableOffsetMask);
+            long offset = (long)entry;
+            header.CheckRange(path, "refcount block", offset, header.ClusterSize, fileSize);
+            owners.Claim(offset, 1, Owner.RefcountBlock);
+        }
+
+        var l1 = header.L1Size == 0 ? [] : Qcow2FileIo.ReadTable(file, header.L1TableOffset, header.L1Size, path, "the L1 table");
+        var image = new Qcow2Image(file, path, writable, header, l1, refcountTable, fileSize);
+        image.CheckMappings(owners, fileSize);
+        if (writable)
+            image.PrepareForWriting();
+        return image;
+    }
+
+    private static long ClustersFor(long bytes, int clusterBits) => (bytes + (1L << clusterBits) - 1) >> clusterBits;
+
+    /// <summary>Walks L1 → L2 → data once, claiming each cluster; counts allocated clusters.</summary>
+    private void CheckMappings(Qcow2ClusterOwners owners, long fileSize)
+    {
+        var l2Bytes = new byte[ClusterSize];
+        for (int i = 0; i < _l1.Length; i++)
+        {
+            ulong entry = _l1[i];
+            long l2Offset = (long)(entry & L1EntryOffsetMask);
+            if ((entry & L1EntryReservedMask) != 0)
+                throw Diag.Error("Qcow2ReservedBitsSet", _path, "L1", i, entry & L1EntryReservedMask);
+            if (l2Offset == 0)
+                continue;
+            _header.CheckRange(_path, "L2 table", l2Offset, ClusterSize, fileSize);
+            owners.Claim(l2Offset, 1, Owner.L2Table);
+            Qcow2FileIo.ReadExactly(_file, l2Offset, l2Bytes, _path, "an L2 table");
+            for (int j = 0; j < _header.L2Entries; j++)
+            {
+                ulong l2 = BinaryPrimitives.ReadUInt64BigEndian(l2Bytes.AsSpan(j * TableEntrySize));
+                if ((l2 & OflagCompressed) != 0)
+                {
+                    var (hostOffset, _) = CompressedLocation(l2);
+                    if (hostOffset >= fileSize)
+                        throw Diag.Error("Qcow2OffsetOutOfRange", _path, "compressed cluster", hostOffset, fileSize);
+                    _allocatedClusters++;
+                    _compressedClusters++;
+                    continue;
+                }
+                ulong reserved = L2StandardReservedMask | (_header.Version < Version3 ? L2EntryZeroFlag : 0);
+                if ((l2 & reserved) != 0)
+                    throw Diag.Error("Qcow2ReservedBitsSet", _path, "L2", (long)i * _header.L2Entries + j, l2 & reserved);
+                long host = (long)(l2 & L2EntryOffsetMask);
+                if (host == 0)
+                    continue;
+                _header.CheckRange(_path, "data cluster", host, 1, fileSize);
+                owners.Claim(host, 1, Owner.Data);
+                if ((l2 & L2EntryZeroFlag) == 0)
+                    _allocatedClusters++;
+            }
+        }
+    }
+
+    private void PrepareForWriting()
+    {
+        if (_header.NbSnapshots > 0)
+            throw Diag.Error("Qcow2ReadOnlyImage", _path, "it has internal snapshots");
+        if ((_header.IncompatibleFeatures & IncompatibleDirty) != 0)
+            throw Diag.Error("Qcow2ReadOnlyImage", _path, "it is marked dirty (its refcounts may be stale)");
+        if ((_header.IncompatibleFeatures & IncompatibleCorrupt) != 0)
+            throw Diag.Error("Qcow2ReadOnlyImage", _path, "it is marked corrupt");
+    }
+
+    /// <summary>Before the first modification: clear autoclear features (e.g. persistent bitmaps), which become stale
+    /// once a writer that does not maintain them writes.</summary>
+    private void BeforeModifying()
+    {
+        if (_header.AutoclearFeatures == 0)
+            return;
+        Qcow2FileIo.WriteEntry(_file, OffsetAutoclearFeatures, 0);
+        _header = _header with { AutoclearFeatures = 0 };
+    }
+
+    public Qcow2Info GetInfo() => new(
+        _header.Size, ClusterSize, _allocatedClusters, RandomAccess.GetLength(_file), (int)_header.Version,
+        _header.RefcountBits, _header.L1Size, _compressedClusters, _header.NbSnapshots);
+
+    /// <summary>Opens <paramref name="path"/> read-only and returns its summary.</summary>
+    public static Qcow2Info Inspect(string path)
+    {
+        using var image = Open(path);
+        return image.GetInfo();
+    }
+
+    private (long Offset, int Length) CompressedLocation(ulong entry)
+    {
+        int x = 62 - (_header.ClusterBits - 8);
+        long offset = (long)(entry & ((1UL << x) - 1));
+        long sectors = (long)((entry >> x) & ((1UL << (62 - x)) - 1)) + 1;
+        long length = sectors * CompressedSectorSize - (offset & (CompressedSectorSize - 1));
+        return (offset, (int)length);
+    }
+
+    /// <summary>The L2 entry mapping virtual cluster <paramref name="virtualCluster"/> (0 if no L2 table).</summary>
+    private ulong L2Entry(long virtualCluster, out long l2Offset)
+    {
+        long index = virtualCluster / _header.L2Entries;
+        l2Offset = (long)(_l1[index] & L1EntryOffsetMask);
+        if (l2Offset == 0)
+            return 0;
+        return LoadL2(l2Offset)[virtualCluster % _header.L2Entries];
+    }
+
+    private ulong[] LoadL2(long l2Offset)
+    {
+        if (_cachedL2 == null || _cachedL2Offset != l2Offset)
+        {
+            _cachedL2 = Qcow2FileIo.ReadTable(_file, l2Offset, _header.L2Entries, _path, "an L2 table");
+            _cachedL2Offset = l2Offset;
+        }
+        return _cachedL2;
+    }
+
+    private void CheckAccess(long offset, long length)
+    {
+        if (offset < 0 || length < 0 || offset > _header.Size - length)
+            throw Diag.Error("Qcow2AccessOutOfRange", _path, length, offset, _header.Size);
+    }
+
+    public void ReadAt(long offset, Span<byte> buffer)
+    {
+        CheckAccess(offset, buffer.Length);
+        int clusterSize = ClusterSize;
+        byte[]? inflated = null;
+        while (buffer.Length > 0)
+        {
+            long virtualCluster = offset >> _header.ClusterBits;
+            int within = (int)(offset & (clusterSize - 1));
+            int n = Math.Min(buffer.Length, clusterSize - within);
+            ulong entry = L2Entry(virtualCluster, out _);
+            long host = (long)(entry & L2EntryOffsetMask);
+            if ((entry & OflagCompressed) != 0)
+            {
+                inflated ??= new byte[clusterSize];
+                Inflate(entry, inflated);
+                inflated.AsSpan(within, n).CopyTo(buffer);
+            }
+            else if (host == 0 || (entry & L2EntryZeroFlag) != 0)
+            {
+                buffer[..n].Clear();
+            }
+            else
+            {
+                // Extend the read over following clusters that are contiguous on the host.
+                for (long run = 1; n < buffer.Length; run++)
+                {
+                    ulong next = L2Entry(virtualCluster + run, out _);
+                    if ((next & (OflagCompressed | L2EntryZeroFlag)) != 0 || (long)(next & L2EntryOffsetMask) != host + run * clusterSize)
+                        break;
+                    n = Math.Min(buffer.Length, n + clusterSize);
+                }
+                int got = Qcow2FileIo.ReadUpTo(_file, host + within, buffer[..n]);
+                buffer[got..n].Clear(); // a final cluster may end before its cluster boundary in the file
+            }
+            buffer = buffer[n..];
+            offset += n;
+        }
+    }
+
+    private void Inflate(ulong entry, byte[] cluster)
+    {
+        var (hostOffset, length) = CompressedLocation(entry);
+        var compressed = new byte[length];
+        int got = Qcow2FileIo.ReadUpTo(_file, hostOffset, compressed);
+        try
+        {
+            using var stream = new DeflateStream(new MemoryStream(compressed, 0, got), CompressionMode.Decompress);
+            int done = 0;
+            while (done < cluster.Length)
+            {
+                int n = stream.Read(cluster, done, cluster.Length - done);
+                if (n == 0)
+                    throw Diag.Error("Qcow2CompressedClusterInvalid", _path, hostOffset);
+                done += n;
+            }
+        }
+        catch (InvalidDataException)
+        {
+            throw Diag.Error("Qcow2CompressedClusterInvalid", _path, hostOffset);
+        }
+    }
+
+    public void WriteAt(long offset, ReadOnlySpan<byte> data)
+    {
+        RequireWritable();
+        CheckAccess(offset, data.Length);
+        BeforeModifying();
+        int clusterSize = ClusterSize;
+        byte[]? fullCluster = null;
+        while (data.Length > 0)
+        {
+            long virtualCluster = offset >> _header.ClusterBits;
+            int within = (int)(offset & (clusterSize - 1));
+            int n = Math.Min(data.Length, clusterSize - within);
+            ulong entry = L2Entry(virtualCluster, out long l2Offset);
+            long host = (long)(entry & L2EntryOffsetMask);
+            if ((entry & OflagCompressed) != 0)
+                throw Diag.Error("Qcow2ReadOnlyImage", _path, $"the write at offset {offset} touches a compressed cluster");
+            if (host != 0 && (entry & L2EntryZeroFlag) == 0)
+            {
+                RandomAccess.Write(_file, data[..n], host + within);
+            }
+            else
+            {
+                // A new (or preallocated zero) cluster: write it whole so the file covers it.
+                fullCluster ??= new byte[clusterSize];
+                Array.Clear(fullCluster);
+                data[..n].CopyTo(fullCluster.AsSpan(within));
+                if (l2Offset == 0)
+                    l2Offset = AllocateL2(virtualCluster / _header.L2Entries);
+                if (host == 0)
+                    host = _refcounts.Allocate(1);
+                RandomAccess.Write(_file, fullCluster, host);
+                SetL2Entry(l2Offset, virtualCluster % _header.L2Entries, (ulong)host | OflagCopied);
+                _allocatedClusters++;
+            }
+            data = data[n..];
+            offset += n;
+        }
+    }
+
+    private long AllocateL2(long l1Index)
+    {
+        long l2Offset = _refcounts.Allocate(1);
+        RandomAccess.Write(_file, new byte[ClusterSize], l2Offset);
+        _l1[l1Index] = (ulong)l2Offset | OflagCopied;
+        Qcow2FileIo.WriteEntry(_file, _header.L1TableOffset + l1Index * TableEntrySize, _l1[l1Index]);
+        return l2Offset;
+    }
+
+    private void SetL2Entry(long l2Offset, long index, ulong value)
+    {
+        Qcow2FileIo.WriteEntry(_file, l2Offset + index * TableEntrySize, value);
+        if (_cachedL2 != null && _cachedL2Offset == l2Offset)
+            _cachedL2[index] = value;
+    }
+
+    private void RequireWritable()
+    {
+        if (!_writable)
+            throw new InvalidOperationException("The image was opened read-only.");
+    }
+
+    /// <summary>
+    /// The virtual size <paramref name="text"/> asks for: an absolute size (<c>20G</c>, bytes) or, with a leading
+    /// '+', a growth of the current size (<c>+5G</c>). Throws CCIMG1002 for text that is not a size.
+    /// </summary>
+    public long ResolveNewSize(string text)
+    {
+        var (relative, bytes) = SizeParser.ParseRelative(text, "the new virtual size");
+        if (!relative)
+            return bytes;
+        try { return checked(Length + bytes); }
+        catch (OverflowException) { throw Diag.Error("InvalidSize", text, "the new virtual size"); }
+    }
+
+    /// <summary>
+    /// Grows the virtual size to <paramref name="newSize"/> bytes. When the L1 table must grow, a new one is written
+    /// at the end of the file, the header is switched to it in one write, then the old table's clusters are released.
+    /// </summary>
+    public void Grow(long newSize)
+    {
+        RequireWritable();
+        if (newSize < _header.Size)
+            throw Diag.Error("Qcow2ShrinkRefused", _path, _header.Size, newSize);
+        if (newSize % SectorSize != 0)
+            throw Diag.Error("Qcow2SizeNotAligned", newSize, _path);
+        long required = Qcow2Header.RequiredL1Size(newSize, _header.ClusterBits);
+        if (newSize > MaxVirtualSize || required * TableEntrySize > MaxL1TableBytes)
+            throw Diag.Error("Qcow2SizeTooLarge", newSize, ClusterSize);
+        BeforeModifying();
+
+        Span<byte> fields = stackalloc byte[OffsetRefcountTableOffset - OffsetSize]; // size, crypt_method, l1_size, l1_table_offset
+        if (required <= _header.L1Size)
+        {
+            BinaryPrimitives.WriteInt64BigEndian(fields, newSize);
+            RandomAccess.Write(_file, fields[..8], OffsetSize);
+            _header = _header with { Size = newSize };
+            return;
+        }
+
+        long oldOffset = _header.L1TableOffset;
+        long oldClusters = ClustersFor(_header.L1Size * (long)TableEntrySize, _header.ClusterBits);
+        long newClusters = ClustersFor(required * TableEntrySize, _header.ClusterBits);
+        var l1 = new ulong[required];
+        Array.Copy(_l1, l1, _l1.Length);
+        long newOffset = _refcounts.Allocate(newClusters);
+        Qcow2FileIo.WriteTable(_file, newOffset, l1, newClusters << _header.ClusterBits);
+        _refcounts.WriteDirtyBlocks();
+
+        BinaryPrimitives.WriteInt64BigEndian(fields, newSize);
+        BinaryPrimitives.WriteUInt32BigEndian(fields[(OffsetCryptMethod - OffsetSize)..], _header.CryptMethod);
+        BinaryPrimitives.WriteUInt32BigEndian(fields[(OffsetL1Size - OffsetSize)..], (uint)required);
+        BinaryPrimitives.WriteInt64BigEndian(fields[(OffsetL1TableOffset - OffsetSize)..], newOffset);
+        RandomAccess.Write(_file, fields, OffsetSize);
+        _header = _header with { Size = newSize, L1Size = (int)required, L1TableOffset = newOffset };
+        _l1 = l1;
+        if (oldClusters > 0)
+            _refcounts.Release(oldOffset, oldClusters);
+        _refcounts.WriteDirtyBlocks();
+    }
+
+    /// <summary>Writes cached metadata and makes every write durable.</summary>
+    public void Flush()
+    {
+        if (!_writable)
+            return;
+        _refcounts.WriteDirtyBlocks();
+        RandomAccess.FlushToDisk(_file);
+    }
+
+    public void Dispose()
+    {
+        if (_writable && !_file.IsClosed)
+            _refcounts.WriteDirtyBlocks();
+        _file.Dispose();
+    }
+}
