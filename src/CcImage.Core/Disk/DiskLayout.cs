@@ -160,6 +160,8 @@ public static class DiskLayout
         else
         {
             bytes = SizeParser.Parse(size, $"the Size of partition '{name}'");
+            if (kind == PartitionContentKind.Ext4)
+                minimum += Ext4Sizing.JournalBytes(bytes);
             if (bytes < minimum || bytes == 0)
                 throw Diag.Error("PartitionSizeTooSmall", name, bytes, Math.Max(minimum, sectorSize),
                     kind == PartitionContentKind.RawImage ? "its image file" : kind == PartitionContentKind.Ext4 ? "its folder as ext4" : "one block");
