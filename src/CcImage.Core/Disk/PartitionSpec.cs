@@ -32,4 +32,28 @@ public sealed record PartitionSpec(string Name)
 
     /// <summary><c>ext4</c> or <c>none</c>; defaults to ext4 when <see cref="Content"/> is set, else none.</summary>
     public string? Filesystem { get; init; }
+
+    /// <summary>The metadata names of the CcPartition item, one per property above.</summary>
+    public static IReadOnlyList<string> MetadataNames { get; } =
+        ["Size", "Content", "Image", "Type", "Role", "Label", "Uuid", "Attributes", "Filesystem"];
+
+    /// <summary>
+    /// A spec from an item's Include and a metadata lookup (e.g. MSBuild's ITaskItem.GetMetadata); empty values count as unset.
+    /// </summary>
+    public static PartitionSpec FromMetadata(string include, Func<string, string?> metadata)
+    {
+        string? Get(string name) => string.IsNullOrWhiteSpace(metadata(name)) ? null : metadata(name);
+        return new PartitionSpec(include)
+        {
+            Size = Get("Size"),
+            Content = Get("Content"),
+            Image = Get("Image"),
+            Type = Get("Type"),
+            Role = Get("Role"),
+            Label = Get("Label"),
+            Uuid = Get("Uuid"),
+            Attributes = Get("Attributes"),
+            Filesystem = Get("Filesystem"),
+        };
+    }
 }

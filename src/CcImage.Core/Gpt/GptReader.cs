@@ -109,6 +109,8 @@ public static class GptReader
         long lastHeader = primary ? h.AlternateLBA : myLBA;
         if (h.LastUsableLBA >= lastHeader)
             throw Invalid($"LastUsableLBA {h.LastUsableLBA} reaches the backup header at LBA {lastHeader}");
+        if (h.PartitionEntryLBA < 2 || h.PartitionEntryLBA >= diskSectors)
+            throw Invalid($"PartitionEntryLBA {h.PartitionEntryLBA} is not on the {diskSectors}-block disk");
         bool arrayFits = primary
             ? h.PartitionEntryLBA >= 2 && h.PartitionEntryLBA + arraySectors <= h.FirstUsableLBA
             : h.PartitionEntryLBA > h.LastUsableLBA && h.PartitionEntryLBA + arraySectors <= myLBA;

@@ -116,6 +116,18 @@ public class DiskLayoutTests
     }
 
     [TestMethod]
+    public void FromMetadata_ItemMetadata_FillsEachProperty()
+    {
+        var metadata = PartitionSpec.MetadataNames.ToDictionary(n => n, n => n == "Label" ? "" : "v-" + n);
+        var spec = PartitionSpec.FromMetadata("root", n => metadata.GetValueOrDefault(n));
+        Assert.AreEqual(new PartitionSpec("root")
+        {
+            Size = "v-Size", Content = "v-Content", Image = "v-Image", Type = "v-Type", Role = "v-Role",
+            Uuid = "v-Uuid", Attributes = "v-Attributes", Filesystem = "v-Filesystem",
+        }, spec);
+    }
+
+    [TestMethod]
     public void Plan_DuplicateNames_ThrowsCcimg1103() =>
         Throws("CCIMG1103", [P("a", "1M"), P("a", "1M")]);
 

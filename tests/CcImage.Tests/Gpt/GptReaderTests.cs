@@ -141,6 +141,28 @@ public class GptReaderTests
     }
 
     [TestMethod]
+    [DataRow(long.MaxValue - 2)]
+    [DataRow(-5L)]
+    [DataRow(40L)]
+    public void Read_EntryArrayOutsideItsPlace_ThrowsCcimg2103(long partitionEntryLBA)
+    {
+        var table = GptTestDisk.Table(1, 512);
+        string path = WriteRaw(table, table.Partitions.ToList(), h => h with { PartitionEntryLBA = partitionEntryLBA });
+        GptTestDisk.AssertThrowsCode("CCIMG2103", () => Read(path));
+    }
+
+    [TestMethod]
+    [DataRow(long.MaxValue)]
+    [DataRow(long.MinValue)]
+    [DataRow(0L)]
+    public void Read_AlternateLbaOutOfRange_ThrowsCcimg2103(long alternateLBA)
+    {
+        var table = GptTestDisk.Table(1, 512);
+        string path = WriteRaw(table, table.Partitions.ToList(), h => h with { AlternateLBA = alternateLBA });
+        GptTestDisk.AssertThrowsCode("CCIMG2103", () => Read(path));
+    }
+
+    [TestMethod]
     public void Read_HugeEntryCount_ThrowsCcimg2103WithoutAllocating()
     {
         var table = GptTestDisk.Table(1, 512);
