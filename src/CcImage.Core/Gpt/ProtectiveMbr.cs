@@ -17,6 +17,17 @@ public static class ProtectiveMbr
 
     public const ushort Signature = 0xAA55;
 
+    // MBR partition record fields (Table 5.4) and the record table's shape.
+    private const int PartitionRecordSize = 16;
+    private const int PartitionRecordCount = 4;
+    private const int BootIndicator = 0;
+    private const int StartingCHSOffset = 1;
+    private const int OSTypeOffset = 4;
+    private const int EndingCHSOffset = 5;
+    private const int StartingLBAOffset = 8;
+    private const int SizeInLBAOffset = 12;
+    private const int CHSSize = 3;
+
     /// <summary>OSType of the protective partition ("GPT Protective").</summary>
     public const byte GptProtectiveOSType = 0xEE;
 
@@ -34,14 +45,14 @@ public static class ProtectiveMbr
     public static void Write(Span<byte> lba0, long diskSectors)
     {
         lba0[..MbrSize].Clear();
-        Span<byte> record = lba0.Slice(PartitionRecordOffset, 16);
-        record[0] = 0;                                   // BootIndicator
-        StartingCHS.CopyTo(record[1..4]);                // StartingCHS
-        record[4] = GptProtectiveOSType;                 // OSType
+        Span<byte> record = lba0.Slice(PartitionRecordOffset, PartitionRecordSize);
+        record[BootIndicator] = 0;
+        StartingCHS.CopyTo(record.Slice(StartingCHSOffset, CHSSize));
+        record[OSTypeOffset] = GptProtectiveOSType;
         uint sizeInLba = (ulong)(diskSectors - 1) > MaxSizeInLBA ? MaxSizeInLBA : (uint)(diskSectors - 1);
-        EncodeChs(diskSectors - 1, record[5..8]);        // EndingCHS: CHS of the last logical block
-        BinaryPrimitives.WriteUInt32LittleEndian(record[8..12], 1);          // StartingLBA
-        BinaryPrimitives.WriteUInt32LittleEndian(record[12..16], sizeInLba); // SizeInLBA
+        EncodeChs(diskSectors - 1, record.Slice(EndingCHSOffset, CHSSize)); // CHS of the last logical block
+        BinaryPrimitives.WriteUInt32LittleEndian(record[StartingLBAOffset..], (uint)GptTable.PrimaryHeaderLBA);
+        BinaryPrimitives.WriteUInt32LittleEndian(record[SizeInLBAOffset..], sizeInLba);
         BinaryPrimitives.WriteUInt16LittleEndian(lba0.Slice(SignatureOffset, 2), Signature);
     }
 
@@ -50,8 +61,8 @@ public static class ProtectiveMbr
     {
         if (BinaryPrimitives.ReadUInt16LittleEndian(lba0.Slice(SignatureOffset, 2)) != Signature)
             return false;
-        for (int i = 0; i < 4; i++)
-            if (lba0[PartitionRecordOffset + i * 16 + 4] == GptProtectiveOSType)
+        for (int i = 0; i < PartitionRecordCount; i++)
+            if (lba0[PartitionRecordOffset + i * PartitionRecordSize + OSTypeOffset] == GptProtectiveOSType)
                 return true;
         return false;
     }
@@ -65,16 +76,16 @@ public static class ProtectiveMbr
     {
         if (BinaryPrimitives.ReadUInt16LittleEndian(lba0.Slice(SignatureOffset, 2)) != Signature)
             return false;
-        for (int i = 0; i < 4; i++)
+        for (int i = 0; i < PartitionRecordCount; i++)
         {
-            Span<byte> record = lba0.Slice(PartitionRecordOffset + i * 16, 16);
-            if (record[4] != GptProtectiveOSType)
+            Span<byte> record = lba0.Slice(PartitionRecordOffset + i * PartitionRecordSize, PartitionRecordSize);
+            if (record[OSTypeOffset] != GptProtectiveOSType)
                 continue;
-            uint start = BinaryPrimitives.ReadUInt32LittleEndian(record[8..12]);
+            uint start = BinaryPrimitives.ReadUInt32LittleEndian(record[StartingLBAOffset..]);
             long size = diskSectors - start;
             uint sizeInLba = (ulong)size > MaxSizeInLBA ? MaxSizeInLBA : (uint)size;
-            EncodeChs(diskSectors - 1, record[5..8]);
-            BinaryPrimitives.WriteUInt32LittleEndian(record[12..16], sizeInLba);
+            EncodeChs(diskSectors - 1, record.Slice(EndingCHSOffset, CHSSize));
+            BinaryPrimitives.WriteUInt32LittleEndian(record[SizeInLBAOffset..], sizeInLba);
             return true;
         }
         return false;

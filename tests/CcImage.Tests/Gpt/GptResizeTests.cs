@@ -103,6 +103,23 @@ public class GptResizeTests
     }
 
     [TestMethod]
+    public void GrowToEnd_PrimaryDamaged_RebuildsBothCopiesFromBackup()
+    {
+        var table = GptTestDisk.Table(2, 512);
+        string path = GptTestDisk.Write(table, _dir);
+        using (var device = new FileBlockDevice(path, writable: true))
+            device.WriteAt(512 + 100, new byte[] { 0xDE, 0xAD });
+        Grow(path, table.DiskSectors * 512 + 4 * GptTestDisk.MiB, extend: false);
+        using (var device = new FileBlockDevice(path, writable: false))
+        {
+            var read = GptReader.Read(device, path);
+            Assert.IsFalse(read.FromBackup, read.PrimaryError);
+            CollectionAssert.AreEqual(table.Partitions.ToList(), read.Table.Partitions.ToList());
+        }
+        GptTestDisk.AssertSgdiskClean(path, 512);
+    }
+
+    [TestMethod]
     public void GrowToEnd_NoGpt_ThrowsCcimg2101()
     {
         string path = Path.Combine(_dir, "blank.img");
