@@ -4,7 +4,8 @@ set -euo pipefail
 packages=(
   qemu-utils          # qemu-img: reference for qcow2
   gdisk fdisk         # sgdisk, sfdisk: reference for GPT
-  e2fsprogs           # mke2fs -d: ext4 partition contents
+  e2fsprogs           # mke2fs -d, debugfs: ext4 partition contents; e2fsck: tests
+  mount               # losetup: 4096-byte-sector loop devices for the sgdisk/sfdisk cross-checks
   cryptsetup-bin      # veritysetup: reference for dm-verity
   cpio libarchive-tools # cpio, bsdtar: reference for initramfs archives
   dpkg                # dpkg-deb: unpacking downloaded packages

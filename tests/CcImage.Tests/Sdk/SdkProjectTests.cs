@@ -78,7 +78,7 @@ public class SdkProjectTests
         string before = Sha256(Image(project));
         File.WriteAllText(Path.Combine(Path.GetDirectoryName(project)!, "config", "site.conf"), "role=server\n");
         var second = SdkFixture.Dotnet("build", project).AssertSuccess("second build");
-        Assert.IsFalse(second.Output.Contains("Skipping target \"BuildBaseImage\""), second.Output);
+        Assert.DoesNotContain("Skipping target \"BuildBaseImage\"", second.Output);
         Assert.AreNotEqual(before, Sha256(Image(project)));
     }
 
@@ -122,7 +122,7 @@ public class SdkProjectTests
         Assert.AreNotEqual(0, result.ExitCode);
         StringAssert.Contains(result.Output, "error CCIMG1002");
         Assert.IsFalse(File.Exists(Image(project)));
-        Assert.AreEqual(0, Directory.GetFiles(Path.Combine(Path.GetDirectoryName(project)!, "bin", "Release")).Length);
+        Assert.IsEmpty(Directory.GetFiles(Path.Combine(Path.GetDirectoryName(project)!, "bin", "Release")));
     }
 
     [TestMethod]

@@ -1,0 +1,223 @@
+// Plans a GPT disk from partition specs: validates them (CCIMG11xx), resolves roles and GUIDs, sizes each partition,
+// places them in order at 1 MiB-aligned starts and sizes the disk (the sum plus GPT overhead, or a given total).
+using System.Text;
+using CcImage.Core.Config;
+using CcImage.Core.Diagnostics;
+using CcImage.Core.Gpt;
+
+namespace CcImage.Core.Disk;
+
+public static class DiskLayout
+{
+    /// <summary>Partition starts (and the default disk size) are multiples of 1 MiB.</summary>
+    public const long AlignmentBytes = 1L << 20;
+
+    /// <summary>The Size value that fills the rest of the disk.</summary>
+    public const string FillRest = "*";
+
+    /// <summary>An ext4 volume label holds at most 16 bytes (s_volume_name).</summary>
+    public const int MaxExt4LabelBytes = 16;
+
+    /// <summary>
+    /// Plans the disk. <paramref name="seed"/> (e.g. the project name) seeds every derived GUID;
+    /// <paramref name="totalSize"/> fixes the disk size (null: just big enough); relative Content/Image paths
+    /// are resolved against <paramref name="baseDirectory"/>.
+    /// </summary>
+    public static DiskPlan Plan(IReadOnlyList<PartitionSpec> specs, string seed, long? totalSize = null,
+        int sectorSize = 512, string? baseDirectory = null)
+    {
+        if (!GptTable.SupportedSectorSizes.Contains(sectorSize))
+            throw Diag.Error("PartitionSectorSizeInvalid", sectorSize);
+        if (string.IsNullOrWhiteSpace(seed))
+            throw Diag.Error("PartitionSeedMissing");
+        if (specs.Count == 0)
+            throw Diag.Error("PartitionNone");
+        if (specs.Count > GptTable.DefaultNumberOfPartitionEntries)
+            throw Diag.Error("PartitionTooMany", specs.Count, GptTable.DefaultNumberOfPartitionEntries);
+        if (totalSize is { } t && (t <= 0 || t % sectorSize != 0))
+            throw Diag.Error("DiskSizeNotMultiple", t, sectorSize);
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var uuids = new Dictionary<Guid, string>();
+        var resolved = new List<Resolved>();
+        for (int i = 0; i < specs.Count; i++)
+        {
+            var r = Resolve(specs[i], i, specs.Count, seed, sectorSize, baseDirectory);
+            if (!names.Add(r.Spec.Name))
+                throw Diag.Error("PartitionNameDuplicate", r.Spec.Name);
+            if (!uuids.TryAdd(r.UniqueGuid, r.Spec.Name))
+                throw Diag.Error("PartitionUuidDuplicate", r.UniqueGuid, uuids[r.UniqueGuid], r.Spec.Name);
+            resolved.Add(r);
+        }
+
+        long alignment = AlignmentBytes / sectorSize;
+        long entryArraySectors = (long)GptTable.DefaultNumberOfPartitionEntries * GptPartitionEntry.DefinedEntrySize / sectorSize;
+        long backupSectors = entryArraySectors + 1;
+        long diskSectors;
+        long next = alignment; // the first partition starts at 1 MiB
+        var placed = new List<(Resolved R, long First, long Sectors)>();
+        foreach (var r in resolved.Where(r => !r.Fill))
+        {
+            placed.Add((r, next, r.Sectors));
+            next = AlignUp(next + r.Sectors, alignment);
+        }
+        if (totalSize is { } total)
+        {
+            diskSectors = total / sectorSize;
+            long lastUsable = diskSectors - backupSectors - 1;
+            if (resolved.FirstOrDefault(r => r.Fill) is { } fill)
+            {
+                long sectors = lastUsable - next + 1;
+                if (sectors < fill.Sectors || sectors <= 0)
+                    throw Diag.Error("DiskSizeTooSmall", total, (next + Math.Max(fill.Sectors, 1) + backupSectors) * sectorSize);
+                placed.Add((fill, next, sectors));
+            }
+            long end = placed.Count == 0 ? 0 : placed.Max(p => p.First + p.Sectors - 1);
+            if (end > lastUsable)
+                throw Diag.Error("DiskSizeTooSmall", total, AlignUp(end + 1 + backupSectors, alignment) * sectorSize);
+        }
+        else
+        {
+            if (resolved.FirstOrDefault(r => r.Fill) is { } fill)
+                throw Diag.Error("PartitionFillNeedsDiskSize", fill.Spec.Name);
+            // the 1 MiB after the last aligned partition end holds the backup GPT and keeps the size aligned
+            diskSectors = next + alignment;
+        }
+
+        var partitions = placed.OrderBy(p => p.R.Index).Select(p => new PlannedPartition
+        {
+            Index = p.R.Index,
+            Name = p.R.Spec.Name,
+            GptName = p.R.GptName,
+            TypeGuid = p.R.TypeGuid,
+            UniqueGuid = p.R.UniqueGuid,
+            Attributes = p.R.Attributes,
+            FirstLBA = p.First,
+            LastLBA = p.First + p.Sectors - 1,
+            SectorSize = sectorSize,
+            ContentKind = p.R.Kind,
+            SourcePath = p.R.SourcePath,
+            FileSystemUuid = DerivedGuid.FileSystem(seed, p.R.Spec.Name),
+            HashSeed = DerivedGuid.HashSeed(seed, p.R.Spec.Name),
+            FileSystemLabel = p.R.GptName,
+        }).ToList();
+        return new DiskPlan(sectorSize, diskSectors, DerivedGuid.Disk(seed), partitions);
+    }
+
+    private sealed record Resolved(PartitionSpec Spec, int Index, string GptName, Guid TypeGuid, Guid UniqueGuid,
+        ulong Attributes, PartitionContentKind Kind, string? SourcePath, bool Fill, long Sectors);
+
+    private static Resolved Resolve(PartitionSpec spec, int index, int count, string seed, int sectorSize, string? baseDirectory)
+    {
+        string name = spec.Name?.Trim() ?? "";
+        if (name.Length == 0 || name.Any(char.IsControl))
+            throw Diag.Error("PartitionNameInvalid", spec.Name ?? "", index + 1);
+
+        string gptName = string.IsNullOrEmpty(spec.Label) ? name : spec.Label;
+        if (gptName.Length > GptPartitionEntry.MaxNameLength || gptName.Any(char.IsControl))
+            throw Diag.Error("PartitionLabelTooLong", gptName, name, GptPartitionEntry.MaxNameLength);
+
+        Guid typeGuid = ResolveType(spec, name);
+
+        Guid uniqueGuid = DerivedGuid.Partition(seed, name);
+        if (!string.IsNullOrWhiteSpace(spec.Uuid))
+        {
+            if (!Guid.TryParse(spec.Uuid, out uniqueGuid) || uniqueGuid == Guid.Empty)
+                throw Diag.Error("PartitionGuidInvalid", spec.Uuid, "Uuid", name);
+        }
+
+        if (!GptAttributes.TryParse(spec.Attributes, out ulong attributes))
+            throw Diag.Error("PartitionAttributesInvalid", spec.Attributes, name, string.Join(", ", GptAttributes.ByName.Keys));
+
+        var (kind, source) = ResolveContent(spec, name, baseDirectory);
+        if (kind == PartitionContentKind.Ext4 && Encoding.UTF8.GetByteCount(gptName) > MaxExt4LabelBytes)
+            throw Diag.Error("PartitionExt4LabelTooLong", gptName, name, MaxExt4LabelBytes);
+
+        long minimum = kind switch
+        {
+            PartitionContentKind.RawImage => new FileInfo(source!).Length,
+            PartitionContentKind.Ext4 => Ext4Sizing.MinimumBytes(source),
+            _ => sectorSize,
+        };
+        string size = spec.Size?.Trim() ?? "";
+        bool fill = size == FillRest;
+        long bytes;
+        if (fill)
+        {
+            if (index != count - 1)
+                throw Diag.Error("PartitionFillNotLast", name);
+            bytes = minimum;
+        }
+        else if (size.Length == 0)
+        {
+            bytes = kind switch
+            {
+                PartitionContentKind.RawImage => minimum,
+                PartitionContentKind.Ext4 => Ext4Sizing.DefaultBytes(source),
+                _ => throw Diag.Error("PartitionSizeMissing", name),
+            };
+        }
+        else
+        {
+            bytes = SizeParser.Parse(size, $"the Size of partition '{name}'");
+            if (kind == PartitionContentKind.Ext4)
+                minimum += Ext4Sizing.JournalBytes(bytes);
+            if (bytes < minimum || bytes == 0)
+                throw Diag.Error("PartitionSizeTooSmall", name, bytes, Math.Max(minimum, sectorSize),
+                    kind == PartitionContentKind.RawImage ? "its image file" : kind == PartitionContentKind.Ext4 ? "its folder as ext4" : "one block");
+        }
+        long sectors = (bytes + sectorSize - 1) / sectorSize;
+        return new Resolved(spec with { Name = name }, index, gptName, typeGuid, uniqueGuid, attributes, kind, source, fill, sectors);
+    }
+
+    private static Guid ResolveType(PartitionSpec spec, string name)
+    {
+        Guid? fromType = null;
+        if (!string.IsNullOrWhiteSpace(spec.Type))
+        {
+            if (!Guid.TryParse(spec.Type, out Guid parsed) || parsed == Guid.Empty)
+                throw Diag.Error("PartitionGuidInvalid", spec.Type, "Type", name);
+            fromType = parsed;
+        }
+        Guid? fromRole = string.IsNullOrWhiteSpace(spec.Role) ? null : PartitionRoles.Get(spec.Role, name).TypeGuid;
+        if (fromType is { } a && fromRole is { } b && a != b)
+            throw Diag.Error("PartitionTypeRoleConflict", name, spec.Type, spec.Role, b);
+        return fromType ?? fromRole ?? PartitionRoles.Default.TypeGuid;
+    }
+
+    private static (PartitionContentKind Kind, string? Source) ResolveContent(PartitionSpec spec, string name, string? baseDirectory)
+    {
+        bool hasFolder = !string.IsNullOrWhiteSpace(spec.Content);
+        bool hasImage = !string.IsNullOrWhiteSpace(spec.Image);
+        if (hasFolder && hasImage)
+            throw Diag.Error("PartitionContentConflict", name);
+        string filesystem = string.IsNullOrWhiteSpace(spec.Filesystem)
+            ? (hasFolder ? "ext4" : "none")
+            : spec.Filesystem.Trim().ToLowerInvariant();
+        if (filesystem is not ("ext4" or "none"))
+            throw Diag.Error("PartitionFilesystemInvalid", spec.Filesystem, name);
+        if (hasFolder && filesystem == "none")
+            throw Diag.Error("PartitionFilesystemInvalid", spec.Filesystem, name);
+
+        if (hasImage)
+        {
+            string path = FullPath(spec.Image!, baseDirectory);
+            if (!File.Exists(path))
+                throw Diag.Error("PartitionContentMissing", path, "Image", name);
+            return (PartitionContentKind.RawImage, path);
+        }
+        if (hasFolder)
+        {
+            string path = FullPath(spec.Content!, baseDirectory);
+            if (!Directory.Exists(path))
+                throw Diag.Error("PartitionContentMissing", path, "Content", name);
+            return (PartitionContentKind.Ext4, path);
+        }
+        return filesystem == "ext4" ? (PartitionContentKind.Ext4, null) : (PartitionContentKind.None, null);
+    }
+
+    private static string FullPath(string path, string? baseDirectory) =>
+        Path.GetFullPath(path.Trim(), baseDirectory ?? Environment.CurrentDirectory);
+
+    private static long AlignUp(long value, long alignment) => (value + alignment - 1) / alignment * alignment;
+}

@@ -1,0 +1,122 @@
+// Ext4Image: mke2fs -d output is a clean ext4 holding the tree, with our UUID and label, and is byte-identical across
+// copies of the tree made at different times in different folders.
+using System.Security.Cryptography;
+using CcImage.Core.Disk;
+using CcImage.Tests.Gpt;
+
+namespace CcImage.Tests.Disk;
+
+[TestClass]
+public class Ext4ImageTests
+{
+    private const long Size = 32L << 20;
+    private static readonly Guid Uuid = new("0b5e2f41-1c7d-4d9e-8a55-3f0d2a6c9e11");
+    private static readonly Guid HashSeed = new("6d2b9a70-5e3c-4f21-b0a8-7c1e4d9f2a33");
+    private string _dir = "";
+
+    [TestInitialize]
+    public void Init() => _dir = TestPaths.NewTempDir("ext4");
+
+    [TestCleanup]
+    public void Cleanup() => Directory.Delete(_dir, recursive: true);
+
+    [TestMethod]
+    public void Build_Folder_FsckCleanAndHoldsTree()
+    {
+        string tree = Path.Combine(_dir, "tree");
+        Ext4TestTree.Create(tree);
+        string image = Path.Combine(_dir, "fs.ext4");
+        Ext4Image.Build(GptTestDisk.Runner, tree, image, Size, Uuid, HashSeed, "site-data", 1700000000);
+
+        Assert.AreEqual(Size, new FileInfo(image).Length);
+        Ext4TestTree.AssertFsckClean(image);
+        string root = Ext4TestTree.Debugfs(image, "ls -l /");
+        foreach (string name in new[] { "hello.txt", "etc", "empty-dir", "empty", "link", "long-link", @"name with spaces & \xc3\xbcn\xc3\xafcode", "lost+found" })
+            StringAssert.Contains(root, name);
+        StringAssert.Contains(Ext4TestTree.Debugfs(image, "ls -l /etc"), "blob.bin");
+        StringAssert.Contains(Ext4TestTree.Debugfs(image, "ls -l /etc/nvflare"), "config.json");
+        Assert.AreEqual("{\"a\": 1}\n", Ext4TestTree.Debugfs(image, "cat /etc/nvflare/config.json"));
+        CollectionAssert.AreEqual(File.ReadAllBytes(Path.Combine(tree, "etc", "blob.bin")), DumpFile(image, "/etc/blob.bin"));
+        StringAssert.Contains(Ext4TestTree.Debugfs(image, "stat /link"), "Fast link dest: \"hello.txt\"");
+        StringAssert.Contains(Ext4TestTree.Debugfs(image, "stat /long-link"), "Type: symlink");
+
+        string stats = Ext4TestTree.Debugfs(image, "stats");
+        StringAssert.Contains(stats, "Filesystem UUID:          " + Uuid);
+        StringAssert.Contains(stats, "Filesystem volume name:   site-data");
+        StringAssert.Contains(stats, "Directory Hash Seed:      " + HashSeed);
+    }
+
+    [TestMethod]
+    public void Build_Times_AreSourceDateEpoch()
+    {
+        string tree = Path.Combine(_dir, "tree");
+        Ext4TestTree.Create(tree);
+        string image = Path.Combine(_dir, "fs.ext4");
+        Ext4Image.Build(GptTestDisk.Runner, tree, image, Size, Uuid, HashSeed, "t", 1600000000);
+        string stat = Ext4TestTree.Debugfs(image, "stat /hello.txt");
+        foreach (string field in new[] { " ctime: 0x5f5e1000", " atime: 0x5f5e1000", " mtime: 0x5f5e1000", "crtime: 0x5f5e1000" })
+            StringAssert.Contains(stat, field, stat);
+        StringAssert.Contains(Ext4TestTree.Debugfs(image, "stats"), "Filesystem created:       Sun Sep 13 12:26:40 2020");
+    }
+
+    [TestMethod]
+    public void Build_CopiesAtDifferentTimesAndPaths_AreByteIdentical()
+    {
+        string original = Path.Combine(_dir, "original");
+        Ext4TestTree.Create(original);
+        string first = Path.Combine(_dir, "a", "copy-one");
+        Ext4TestTree.Copy(original, first, keepMtime: false);
+        string imageA = Path.Combine(_dir, "a.ext4");
+        Ext4Image.Build(GptTestDisk.Runner, first, imageA, Size, Uuid, HashSeed, "same", 1700000000);
+
+        Thread.Sleep(1100); // the second copy gets other ctimes, atimes and mtimes
+        string second = Path.Combine(_dir, "somewhere", "else", "copy-two");
+        Ext4TestTree.Copy(original, second, keepMtime: false);
+        string imageB = Path.Combine(_dir, "b.ext4");
+        Ext4Image.Build(GptTestDisk.Runner, second, imageB, Size, Uuid, HashSeed, "same", 1700000000);
+
+        Ext4TestTree.AssertFsckClean(imageB);
+        CollectionAssert.AreEqual(SHA256.HashData(File.ReadAllBytes(imageA)), SHA256.HashData(File.ReadAllBytes(imageB)));
+    }
+
+    [TestMethod]
+    public void Build_OtherSourceDateEpoch_ChangesBytes()
+    {
+        string tree = Path.Combine(_dir, "tree");
+        Ext4TestTree.Create(tree);
+        string a = Path.Combine(_dir, "a.ext4"), b = Path.Combine(_dir, "b.ext4");
+        Ext4Image.Build(GptTestDisk.Runner, tree, a, Size, Uuid, HashSeed, "x", 1700000000);
+        Ext4Image.Build(GptTestDisk.Runner, tree, b, Size, Uuid, HashSeed, "x", 1700000001);
+        CollectionAssert.AreNotEqual(File.ReadAllBytes(a), File.ReadAllBytes(b));
+    }
+
+    [TestMethod]
+    public void Build_NoFolder_GivesEmptyCleanFileSystem()
+    {
+        string image = Path.Combine(_dir, "empty.ext4");
+        Ext4Image.Build(GptTestDisk.Runner, null, image, 8L << 20, Uuid, HashSeed, "empty", 0);
+        Ext4TestTree.AssertFsckClean(image);
+        StringAssert.Contains(Ext4TestTree.Debugfs(image, "ls /"), "lost+found");
+    }
+
+    [TestMethod]
+    public void Build_TooSmall_ThrowsCcimg3002AndLeavesNoFile()
+    {
+        string tree = Path.Combine(_dir, "tree");
+        Directory.CreateDirectory(tree);
+        File.WriteAllBytes(Path.Combine(tree, "big"), RandomNumberGenerator.GetBytes(6 << 20));
+        string image = Path.Combine(_dir, "small.ext4");
+        GptTestDisk.AssertThrowsCode("CCIMG3002", () =>
+            Ext4Image.Build(GptTestDisk.Runner, tree, image, 4L << 20, Uuid, HashSeed, "s", 0));
+        Assert.IsEmpty(Directory.GetFiles(_dir));
+    }
+
+    private byte[] DumpFile(string image, string path)
+    {
+        string output = Path.Combine(_dir, "dumped");
+        GptTestDisk.Runner.Run(CcImage.Core.Tools.HostTool.Debugfs, ["-R", $"dump {path} {output}", image]);
+        byte[] bytes = File.ReadAllBytes(output);
+        File.Delete(output);
+        return bytes;
+    }
+}
