@@ -64,15 +64,15 @@ internal static class Qcow2Command
     {
         var image = new Argument<string>("IMG") { Description = "The qcow2 image to grow in place." };
         var size = new Argument<string>("SIZE") { Description = "The new virtual size (20G, bytes) or growth (+5G)." };
-        var command = new Command("resize", "Grow a qcow2 image's virtual size (shrinking is refused).") { image, size };
+        var growGpt = new Option<bool>("--grow-gpt")
+        {
+            Description = "Also move the backup GPT to the new end of the disk and extend the last partition.",
+        };
+        var command = new Command("resize", "Grow a qcow2 image's virtual size (shrinking is refused).") { image, size, growGpt };
         command.SetAction(result => CliErrors.Guard(() =>
         {
             string path = RequireFile(result.GetValue(image)!, "IMG");
-            string text = result.GetValue(size)!;
-            SizeParser.ParseRelative(text, "SIZE"); // reject a malformed size before opening the image for writing
-            using var qcow2 = Qcow2Image.Open(path, writable: true);
-            qcow2.Grow(qcow2.ResolveNewSize(text));
-            qcow2.Flush();
+            ImageResizer.GrowQcow2(path, result.GetValue(size)!, result.GetValue(growGpt), new StderrLog(verbose: false));
             return 0;
         }));
         return command;

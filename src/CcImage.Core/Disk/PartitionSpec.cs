@@ -33,9 +33,9 @@ public sealed record PartitionSpec(string Name)
     /// <summary><c>ext4</c> or <c>none</c>; defaults to ext4 when <see cref="Content"/> is set, else none.</summary>
     public string? Filesystem { get; init; }
 
-    /// <summary>The metadata names of the CcPartition item, one per property above.</summary>
+    /// <summary>The metadata names of the CcPartition item, one per property above (Label is PartitionLabel: MSBuild reserves Label).</summary>
     public static IReadOnlyList<string> MetadataNames { get; } =
-        ["Size", "Content", "Image", "Type", "Role", "Label", "Uuid", "Attributes", "Filesystem"];
+        ["Size", "Content", "Image", "Type", "Role", "PartitionLabel", "Uuid", "Attributes", "Filesystem"];
 
     /// <summary>
     /// A spec from an item's Include and a metadata lookup (e.g. MSBuild's ITaskItem.GetMetadata); empty values count as unset.
@@ -50,7 +50,7 @@ public sealed record PartitionSpec(string Name)
             Image = Get("Image"),
             Type = Get("Type"),
             Role = Get("Role"),
-            Label = Get("Label"),
+            Label = Get("PartitionLabel"), // MSBuild reserves the attribute name Label
             Uuid = Get("Uuid"),
             Attributes = Get("Attributes"),
             Filesystem = Get("Filesystem"),

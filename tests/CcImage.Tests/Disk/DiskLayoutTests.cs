@@ -118,7 +118,7 @@ public class DiskLayoutTests
     [TestMethod]
     public void FromMetadata_ItemMetadata_FillsEachProperty()
     {
-        var metadata = PartitionSpec.MetadataNames.ToDictionary(n => n, n => n == "Label" ? "" : "v-" + n);
+        var metadata = PartitionSpec.MetadataNames.ToDictionary(n => n, n => n == "PartitionLabel" ? "" : "v-" + n);
         var spec = PartitionSpec.FromMetadata("root", n => metadata.GetValueOrDefault(n));
         Assert.AreEqual(new PartitionSpec("root")
         {

@@ -9,7 +9,7 @@ public class SdkProjectTests
     private const string MinimalProject = """
         <Project Sdk="CcImage.Sdk">
           <ItemGroup>
-            <CcPartition Include="config" Size="8M" Content="config" Filesystem="ext4" FilesystemLabel="config" />
+            <CcPartition Include="config" Size="8M" Content="config" Filesystem="ext4" PartitionLabel="config" />
             <CcPartition Include="data" Size="4M" Role="generic" />
           </ItemGroup>
         </Project>
