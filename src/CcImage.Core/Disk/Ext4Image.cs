@@ -1,5 +1,5 @@
 // Builds an ext4 file system image from a folder with mke2fs -d (e2fsprogs; no loop mount), reproducibly:
-// fixed UUID and directory hash seed, E2FSPROGS_FAKE_TIME for every time mke2fs itself stamps (e2fsprogs 1.47.0 ignores
+// fixed UUID and directory hash seed, E2FSPROGS_FAKE_TIME (at least 1: 0 means unset) for every time mke2fs itself stamps (e2fsprogs 1.47.0 ignores
 // SOURCE_DATE_EPOCH), then debugfs sets atime, ctime and crtime of every copied inode to SOURCE_DATE_EPOCH and clamps
 // mtime to it (mke2fs copies those from the source tree, where ctime and atime differ between copies).
 using System.Globalization;
@@ -31,7 +31,8 @@ public static class Ext4Image
         string epoch = sourceDateEpoch.ToString(CultureInfo.InvariantCulture);
         var environment = new Dictionary<string, string?>
         {
-            [FakeTimeVariable] = epoch,
+            // e2fsprogs reads a fake time of 0 as "unset" and falls back to the clock, so epoch 0 stamps the superblock with 1.
+            [FakeTimeVariable] = Math.Max(sourceDateEpoch, 1).ToString(CultureInfo.InvariantCulture),
             [SourceDateEpochVariable] = epoch,
             ["MKE2FS_CONFIG"] = null,
         };
