@@ -1,5 +1,6 @@
 // An opened qcow2 image (docs/interop/qcow2.rst): validates the header and every active table on open (bounded by
 // the file size), reads virtual bytes (unallocated and zero clusters read as zeros, zlib-compressed clusters inflate),
+// streams as an IDiskSource (its data extents are the allocated clusters),
 // writes by allocating clusters at the end of the file with exact refcounts, and grows the virtual size in place.
 using System.Buffers.Binary;
 using System.IO.Compression;
@@ -12,7 +13,7 @@ using Owner = CcImage.Core.Qcow2.Qcow2ClusterOwners.Owner;
 
 namespace CcImage.Core.Qcow2;
 
-public sealed class Qcow2Image : IBlockDevice
+public sealed class Qcow2Image : IBlockDevice, IDiskSource
 {
     private readonly SafeFileHandle _file;
     private readonly string _path;
@@ -209,9 +210,14 @@ public sealed class Qcow2Image : IBlockDevice
             throw Diag.Error("Qcow2AccessOutOfRange", _path, length, offset, _header.Size);
     }
 
+    /// <summary>Reads virtual bytes; bytes past the virtual size read as zeros (the IDiskSource contract).</summary>
     public void ReadAt(long offset, Span<byte> buffer)
     {
-        CheckAccess(offset, buffer.Length);
+        if (offset < 0)
+            throw Diag.Error("Qcow2AccessOutOfRange", _path, buffer.Length, offset, _header.Size);
+        long inside = Math.Clamp(_header.Size - offset, 0, buffer.Length);
+        buffer[(int)inside..].Clear();
+        buffer = buffer[..(int)inside];
         int clusterSize = ClusterSize;
         byte[]? inflated = null;
         while (buffer.Length > 0)
@@ -247,6 +253,38 @@ public sealed class Qcow2Image : IBlockDevice
             buffer = buffer[n..];
             offset += n;
         }
+    }
+
+    /// <summary>The virtual ranges backed by stored clusters (standard or compressed), ascending and merged.</summary>
+    public IEnumerable<DiskExtent> DataExtents()
+    {
+        long start = -1, end = -1;
+        for (long i = 0; i < _l1.Length; i++)
+        {
+            long l2Offset = (long)(_l1[i] & L1EntryOffsetMask);
+            if (l2Offset == 0)
+                continue;
+            var l2 = LoadL2(l2Offset);
+            for (long j = 0; j < l2.Length; j++)
+            {
+                ulong entry = l2[j];
+                bool stored = (entry & OflagCompressed) != 0
+                    || ((entry & L2EntryOffsetMask) != 0 && (entry & L2EntryZeroFlag) == 0);
+                long virtualStart = (i * _header.L2Entries + j) << _header.ClusterBits;
+                if (!stored || virtualStart >= _header.Size)
+                    continue;
+                long virtualEnd = Math.Min(virtualStart + ClusterSize, _header.Size);
+                if (virtualStart != end)
+                {
+                    if (start >= 0)
+                        yield return new DiskExtent(start, end - start);
+                    start = virtualStart;
+                }
+                end = virtualEnd;
+            }
+        }
+        if (start >= 0)
+            yield return new DiskExtent(start, end - start);
     }
 
     private void Inflate(ulong entry, byte[] cluster)

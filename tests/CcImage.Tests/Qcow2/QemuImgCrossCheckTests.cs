@@ -124,6 +124,16 @@ public class QemuImgCrossCheckTests
         RawShapes.Create(raw, "sparse-random", 4096);
         QemuImg.Must(["convert", "-f", "raw", "-O", "qcow2", .. options, raw, qcow2]);
         AssertReadsLikeRaw(raw, qcow2);
+
+        // The opened image is also a disk source: re-stream it through our writer.
+        string again = Path.Combine(_dir, "again.qcow2");
+        using (var source = Qcow2Image.Open(qcow2))
+        {
+            Assert.IsTrue(source.DataExtents().All(e => e.Length > 0 && e.End <= source.Length));
+            new Qcow2Writer(4096).Convert(source, again);
+        }
+        QemuImg.AssertCheckClean(again);
+        QemuImg.AssertIdentical(raw, again);
     }
 
     [TestMethod]
