@@ -62,21 +62,22 @@ public class Ext4ImageTests
     [TestMethod]
     public void Build_CopiesAtDifferentTimesAndPaths_AreByteIdentical()
     {
+        const long size = Size;
         string original = Path.Combine(_dir, "original");
         Ext4TestTree.Create(original);
         string first = Path.Combine(_dir, "a", "copy-one");
         Ext4TestTree.Copy(original, first, keepMtime: false);
         string imageA = Path.Combine(_dir, "a.ext4");
-        Ext4Image.Build(GptTestDisk.Runner, first, imageA, Size, Uuid, HashSeed, "same", 1700000000);
+        Ext4Image.Build(GptTestDisk.Runner, first, imageA, size, Uuid, HashSeed, "same", 1700000000);
 
         Thread.Sleep(1100); // the second copy gets other ctimes, atimes and mtimes
         string second = Path.Combine(_dir, "somewhere", "else", "copy-two");
         Ext4TestTree.Copy(original, second, keepMtime: false);
         string imageB = Path.Combine(_dir, "b.ext4");
-        Ext4Image.Build(GptTestDisk.Runner, second, imageB, Size, Uuid, HashSeed, "same", 1700000000);
+        Ext4Image.Build(GptTestDisk.Runner, second, imageB, size, Uuid, HashSeed, "same", 1700000000);
 
         Ext4TestTree.AssertFsckClean(imageB);
-        CollectionAssert.AreEqual(SHA256.HashData(File.ReadAllBytes(imageA)), SHA256.HashData(File.ReadAllBytes(imageB)));
+        CollectionAssert.AreEqual(Hash(imageA), Hash(imageB));
     }
 
     [TestMethod]
@@ -109,6 +110,12 @@ public class Ext4ImageTests
         GptTestDisk.AssertThrowsCode("CCIMG3002", () =>
             Ext4Image.Build(GptTestDisk.Runner, tree, image, 4L << 20, Uuid, HashSeed, "s", 0));
         Assert.IsEmpty(Directory.GetFiles(_dir));
+    }
+
+    private static byte[] Hash(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return SHA256.HashData(stream);
     }
 
     private byte[] DumpFile(string image, string path)
