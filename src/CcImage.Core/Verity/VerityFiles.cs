@@ -1,0 +1,54 @@
+// File helpers shared by the verity formatter and verifier: opening the data and hash files, telling whether both
+// names are one file, reading exactly, and the same-file overlap rule of veritysetup.
+using CcImage.Core.Cpio;
+using CcImage.Core.Diagnostics;
+using Microsoft.Win32.SafeHandles;
+
+namespace CcImage.Core.Verity;
+
+internal static class VerityFiles
+{
+    /// <summary>True when both paths name the same file (after following symbolic links).</summary>
+    public static bool AreSameFile(string a, string b) =>
+        string.Equals(Resolve(a), Resolve(b), StringComparison.Ordinal);
+
+    public static SafeFileHandle OpenExisting(string path, string what, bool writable)
+    {
+        if (!File.Exists(path))
+            throw Diag.Error("InputFileMissing", path, what);
+        return File.OpenHandle(path, FileMode.Open, writable ? FileAccess.ReadWrite : FileAccess.Read, FileShare.ReadWrite);
+    }
+
+    /// <summary>True for an existing block or character device.</summary>
+    public static bool IsDevice(string path) =>
+        UnixFileStatus.TryGet(path) is { Type: UnixFileStatus.TypeBlockDevice or UnixFileStatus.TypeCharDevice };
+
+    /// <summary>The size of a file or device in bytes.</summary>
+    public static long Length(SafeFileHandle file) => RandomAccess.GetLength(file);
+
+    public static void ReadExactly(SafeFileHandle file, string fileName, Span<byte> buffer, long offset)
+    {
+        int done = 0;
+        while (done < buffer.Length)
+        {
+            int n = RandomAccess.Read(file, buffer[done..], offset + done);
+            if (n == 0)
+                throw Diag.Error("VerityFileTooShort", fileName, offset + buffer.Length);
+            done += n;
+        }
+    }
+
+    private static string Resolve(string path)
+    {
+        string full = Path.GetFullPath(path);
+        try
+        {
+            var target = new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true);
+            return target is null ? full : Path.GetFullPath(target.FullName);
+        }
+        catch (IOException)
+        {
+            return full;
+        }
+    }
+}
