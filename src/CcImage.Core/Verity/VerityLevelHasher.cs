@@ -1,21 +1,26 @@
-// Hashes a run of equal-sized blocks read from a file, on all cores, in bounded memory: each round, every worker reads
-// its own large chunk with positional reads and hashes its blocks into its own digest buffer; the digests are then
-// handed to the caller in block order. Memory is (chunk + digests) per worker, whatever the device size.
-using CcImage.Core.Diagnostics;
+// Hashes a run of equal-sized blocks read from a file on all cores, in bounded memory. The run is cut into large
+// chunks; worker threads take the next chunk number as they become free (no barrier, so a slow core never holds the
+// others back), read it with one positional read into one of a small ring of slots, and hash its blocks into the
+// slot's digest buffer. The calling thread hands the digests to the sink in chunk order and frees the slot.
+// Memory is (slots × chunk) whatever the device size.
+using System.Runtime.ExceptionServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace CcImage.Core.Verity;
 
 internal sealed class VerityLevelHasher : IDisposable
 {
-    /// <summary>Bytes each worker reads per round.</summary>
-    public const int DefaultChunkBytes = 4 << 20;
+    /// <summary>Bytes one chunk holds.</summary>
+    public const int DefaultChunkBytes = 2 << 20;
+    /// <summary>Chunks in flight per worker (one being hashed, one waiting for the sink).</summary>
+    private const int SlotsPerWorker = 2;
 
-    /// <summary>Receives <paramref name="count"/> digests (packed, digest-size each) of blocks starting at <paramref name="firstBlock"/>; returns false to stop.</summary>
+    /// <summary>Receives <paramref name="count"/> digests (packed) of blocks starting at <paramref name="firstBlock"/>; returns false to stop.</summary>
     public delegate bool DigestSink(ReadOnlySpan<byte> digests, long firstBlock, int count);
 
     private readonly VerityHashAlgorithm _algorithm;
-    private readonly Worker[] _workers;
+    private readonly VerityBlockHasher[] _hashers;
+    private readonly Slot[] _slots;
     private readonly int _chunkBytes;
 
     public VerityLevelHasher(VerityHashAlgorithm algorithm, byte[] salt, int hashType, int workers = 0,
@@ -24,9 +29,12 @@ internal sealed class VerityLevelHasher : IDisposable
         _algorithm = algorithm;
         _chunkBytes = chunkBytes;
         int count = workers > 0 ? workers : Environment.ProcessorCount;
-        _workers = new Worker[count];
+        _hashers = new VerityBlockHasher[count];
         for (int i = 0; i < count; i++)
-            _workers[i] = new Worker(new VerityBlockHasher(algorithm, salt, hashType));
+            _hashers[i] = new VerityBlockHasher(algorithm, salt, hashType);
+        _slots = new Slot[count * SlotsPerWorker];
+        for (int i = 0; i < _slots.Length; i++)
+            _slots[i] = new Slot(i);
     }
 
     /// <summary>
@@ -37,54 +45,129 @@ internal sealed class VerityLevelHasher : IDisposable
     public bool HashBlocks(SafeFileHandle file, string fileName, long offset, int blockSize, long blockCount,
         DigestSink sink, CancellationToken cancellationToken)
     {
-        int digestSize = _algorithm.DigestSize;
-        int blocksPerChunk = Math.Max(1, _chunkBytes / blockSize);
-        foreach (var worker in _workers)
-            worker.Ensure(blocksPerChunk * blockSize, blocksPerChunk * digestSize);
-
-        long next = 0;
-        while (next < blockCount)
+        var job = new Job(this, file, fileName, offset, blockSize, blockCount);
+        if (job.ChunkCount == 1)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            int active = 0;
-            for (int w = 0; w < _workers.Length && next < blockCount; w++, active++)
-            {
-                int n = (int)Math.Min(blocksPerChunk, blockCount - next);
-                _workers[w].Assign(next, n);
-                next += n;
-            }
+            // One chunk (a top block, a small level): no threads.
+            job.Fill(_slots[0], 0, _hashers[0]);
+            _slots[0].Failure?.Throw();
+            return sink(_slots[0].DigestSpan(_algorithm.DigestSize), _slots[0].First, _slots[0].Count);
+        }
 
-            if (active == 1)
-                _workers[0].Run(file, fileName, offset, blockSize, digestSize);
-            else
-                Parallel.For(0, active, new ParallelOptions { MaxDegreeOfParallelism = active },
-                    w => _workers[w].Run(file, fileName, offset, blockSize, digestSize));
+        int threads = (int)Math.Min(_hashers.Length, job.ChunkCount);
+        var workers = new Thread[threads];
+        for (int w = 0; w < threads; w++)
+        {
+            var hasher = _hashers[w];
+            workers[w] = new Thread(() => job.Work(hasher)) { IsBackground = true, Name = "verity-hash" };
+            workers[w].Start();
+        }
 
-            for (int w = 0; w < active; w++)
+        bool completed = true;
+        try
+        {
+            for (long chunk = 0; chunk < job.ChunkCount; chunk++)
             {
-                var worker = _workers[w];
-                worker.Failure?.Throw();
-                if (!sink(worker.Digests.AsSpan(0, worker.Count * digestSize), worker.First, worker.Count))
-                    return false;
+                var slot = _slots[chunk % _slots.Length];
+                slot.WaitFilled(chunk, cancellationToken);
+                slot.Failure?.Throw();
+                if (!sink(slot.DigestSpan(_algorithm.DigestSize), slot.First, slot.Count))
+                {
+                    completed = false;
+                    break;
+                }
+                slot.Release(chunk + _slots.Length);
             }
         }
-        return true;
+        finally
+        {
+            job.Stop();
+            foreach (var worker in workers)
+                worker.Join();
+            for (int i = 0; i < _slots.Length; i++)
+                _slots[i].Reset(i);
+        }
+        return completed;
     }
 
     public void Dispose()
     {
-        foreach (var worker in _workers)
-            worker.Hasher.Dispose();
+        foreach (var hasher in _hashers)
+            hasher.Dispose();
     }
 
-    private sealed class Worker(VerityBlockHasher hasher)
+    /// <summary>One run of blocks being hashed: hands out chunk numbers and fills slots.</summary>
+    private sealed class Job(VerityLevelHasher owner, SafeFileHandle file, string fileName, long offset, int blockSize, long blockCount)
     {
-        public VerityBlockHasher Hasher { get; } = hasher;
+        private readonly int _blocksPerChunk = Math.Max(1, owner._chunkBytes / blockSize);
+        private long _nextChunk = -1;
+        private volatile bool _stopped;
+
+        public bool Stopped => _stopped;
+
+        public long ChunkCount => (blockCount + _blocksPerChunk - 1) / _blocksPerChunk;
+
+        public void Work(VerityBlockHasher hasher)
+        {
+            var slots = owner._slots;
+            while (!_stopped)
+            {
+                long chunk = Interlocked.Increment(ref _nextChunk);
+                if (chunk >= ChunkCount)
+                    return;
+                var slot = slots[chunk % slots.Length];
+                if (!slot.WaitTurn(chunk, this))
+                    return;
+                Fill(slot, chunk, hasher);
+                slot.MarkFilled(chunk);
+            }
+        }
+
+        public void Fill(Slot slot, long chunk, VerityBlockHasher hasher)
+        {
+            int digestSize = owner._algorithm.DigestSize;
+            try
+            {
+                slot.First = chunk * _blocksPerChunk;
+                slot.Count = (int)Math.Min(_blocksPerChunk, blockCount - slot.First);
+                slot.Failure = null;
+                slot.Ensure(_blocksPerChunk * blockSize, _blocksPerChunk * digestSize);
+                var data = slot.Buffer.AsSpan(0, slot.Count * blockSize);
+                VerityFiles.ReadExactly(file, fileName, data, offset + slot.First * blockSize);
+                for (int i = 0; i < slot.Count; i++)
+                    hasher.Hash(data.Slice(i * blockSize, blockSize), slot.Digests.AsSpan(i * digestSize, digestSize));
+            }
+            catch (Exception e)
+            {
+                slot.Failure = ExceptionDispatchInfo.Capture(e);
+            }
+        }
+
+        /// <summary>Stops the workers: none takes a new chunk, and any waiting for a slot wakes up.</summary>
+        public void Stop()
+        {
+            _stopped = true;
+            foreach (var slot in owner._slots)
+                slot.WakeAll();
+        }
+    }
+
+    /// <summary>
+    /// A chunk buffer used by chunks slot, slot + slots, slot + 2 × slots, …: a worker fills it only on its chunk's turn
+    /// and the consumer reads it only once that chunk is filled.
+    /// </summary>
+    private sealed class Slot(long firstTurn)
+    {
+        private long _turn = firstTurn;
+        private long _filled = -1;
+
         public byte[] Buffer { get; private set; } = [];
         public byte[] Digests { get; private set; } = [];
-        public long First { get; private set; }
-        public int Count { get; private set; }
-        public System.Runtime.ExceptionServices.ExceptionDispatchInfo? Failure { get; private set; }
+        public long First { get; set; }
+        public int Count { get; set; }
+        public ExceptionDispatchInfo? Failure { get; set; }
+
+        public ReadOnlySpan<byte> DigestSpan(int digestSize) => Digests.AsSpan(0, Count * digestSize);
 
         public void Ensure(int bufferBytes, int digestBytes)
         {
@@ -92,33 +175,62 @@ internal sealed class VerityLevelHasher : IDisposable
             if (Digests.Length < digestBytes) Digests = GC.AllocateUninitializedArray<byte>(digestBytes);
         }
 
-        public void Assign(long first, int count)
+        /// <summary>Waits until <paramref name="chunk"/> may fill this slot; false when the job stopped.</summary>
+        public bool WaitTurn(long chunk, Job job)
         {
-            First = first;
-            Count = count;
-            Failure = null;
+            lock (this)
+            {
+                while (_turn != chunk && !job.Stopped)
+                    Monitor.Wait(this);
+                return !job.Stopped;
+            }
         }
 
-        public void Run(SafeFileHandle file, string fileName, long offset, int blockSize, int digestSize)
+        public void MarkFilled(long chunk)
         {
-            try
+            lock (this)
             {
-                var data = Buffer.AsSpan(0, Count * blockSize);
-                long position = offset + First * blockSize;
-                int done = 0;
-                while (done < data.Length)
-                {
-                    int n = RandomAccess.Read(file, data[done..], position + done);
-                    if (n == 0)
-                        throw Diag.Error("VerityFileTooShort", fileName, position + data.Length);
-                    done += n;
-                }
-                for (int i = 0; i < Count; i++)
-                    Hasher.Hash(data.Slice(i * blockSize, blockSize), Digests.AsSpan(i * digestSize, digestSize));
+                _filled = chunk;
+                Monitor.PulseAll(this);
             }
-            catch (Exception e)
+        }
+
+        /// <summary>Waits until <paramref name="chunk"/>'s digests are in this slot.</summary>
+        public void WaitFilled(long chunk, CancellationToken cancellationToken)
+        {
+            lock (this)
             {
-                Failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+                while (_filled != chunk)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    Monitor.Wait(this, 100);
+                }
+            }
+        }
+
+        /// <summary>Gives the slot to chunk <paramref name="nextTurn"/>.</summary>
+        public void Release(long nextTurn)
+        {
+            lock (this)
+            {
+                _turn = nextTurn;
+                Monitor.PulseAll(this);
+            }
+        }
+
+        public void WakeAll()
+        {
+            lock (this)
+                Monitor.PulseAll(this);
+        }
+
+        /// <summary>Back to the state before the first chunk, for the next run.</summary>
+        public void Reset(long firstTurn)
+        {
+            lock (this)
+            {
+                _turn = firstTurn;
+                _filled = -1;
             }
         }
     }
