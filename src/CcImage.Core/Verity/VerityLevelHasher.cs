@@ -14,6 +14,8 @@ internal sealed class VerityLevelHasher : IDisposable
     public const int DefaultChunkBytes = 2 << 20;
     /// <summary>Chunks in flight per worker (one being hashed, one waiting for the sink).</summary>
     private const int SlotsPerWorker = 2;
+    /// <summary>More workers than this gain little (reads become the limit) and only cost memory.</summary>
+    private const int MaxWorkers = 8;
 
     /// <summary>Receives <paramref name="count"/> digests (packed) of blocks starting at <paramref name="firstBlock"/>; returns false to stop.</summary>
     public delegate bool DigestSink(ReadOnlySpan<byte> digests, long firstBlock, int count);
@@ -28,7 +30,7 @@ internal sealed class VerityLevelHasher : IDisposable
     {
         _algorithm = algorithm;
         _chunkBytes = chunkBytes;
-        int count = workers > 0 ? workers : Environment.ProcessorCount;
+        int count = workers > 0 ? workers : Math.Min(Environment.ProcessorCount, MaxWorkers);
         _hashers = new VerityBlockHasher[count];
         for (int i = 0; i < count; i++)
             _hashers[i] = new VerityBlockHasher(algorithm, salt, hashType);
