@@ -8,9 +8,15 @@ namespace CcImage.Core.Verity;
 
 internal static class VerityFiles
 {
-    /// <summary>True when both paths name the same file (after following symbolic links).</summary>
-    public static bool AreSameFile(string a, string b) =>
-        string.Equals(Resolve(a), Resolve(b), StringComparison.Ordinal);
+    /// <summary>True when both paths name the same file: the same path after following symbolic links, or the same inode.</summary>
+    public static bool AreSameFile(string a, string b)
+    {
+        string first = Resolve(a), second = Resolve(b);
+        if (string.Equals(first, second, StringComparison.Ordinal))
+            return true;
+        return UnixFileStatus.TryGet(first) is { } x && UnixFileStatus.TryGet(second) is { } y
+            && x.Inode == y.Inode && x.DevMajor == y.DevMajor && x.DevMinor == y.DevMinor;
+    }
 
     public static SafeFileHandle OpenExisting(string path, string what, bool writable)
     {

@@ -38,6 +38,24 @@ public sealed class VerityCommandTests
     }
 
     [TestMethod]
+    public void Format_HashEqualsData_AppendsAtOffset_LikeVeritysetup()
+    {
+        File.Copy(At("data"), At("ours"));
+        File.Copy(At("data"), At("theirs"));
+        string[] options = ["--hash-offset", "1232896", "--salt", "0102", "--uuid", Uuid, "--hash-block-size", "2048"];
+        var ours = ReferenceTool.Ccimage(["verity", "format", At("ours"), At("ours"), .. options]);
+        var theirs = ReferenceTool.Run("veritysetup", ["format", At("theirs"), At("theirs"), .. options]);
+        Assert.AreEqual(0, ours.ExitCode, ours.StandardError);
+        Assert.AreEqual(0, theirs.ExitCode, theirs.StandardError);
+        Assert.AreEqual(theirs.StandardOutput.Replace(At("theirs"), "F"), ours.StandardOutput.Replace(At("ours"), "F"));
+        CollectionAssert.AreEqual(File.ReadAllBytes(At("theirs")), File.ReadAllBytes(At("ours")));
+        string root = ReferenceTool.RootHashLine(ours.StandardOutput);
+        Assert.AreEqual(0, ReferenceTool.Ccimage("verity", "verify", At("ours"), At("ours"), root, "--hash-offset", "1232896").ExitCode);
+        // A second format without --data-blocks would hash the hash area too: refused, as veritysetup does.
+        Assert.AreEqual(1, ReferenceTool.Ccimage(["verity", "format", At("ours"), At("ours"), .. options]).ExitCode);
+    }
+
+    [TestMethod]
     public void Format_WithoutSalt_UsesRandomSaltAndUuid_LikeVeritysetup()
     {
         var first = ReferenceTool.Ccimage("verity", "format", At("data"), At("h1"));
