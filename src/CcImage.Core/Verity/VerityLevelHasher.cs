@@ -160,6 +160,7 @@ internal sealed class VerityLevelHasher : IDisposable
     /// </summary>
     private sealed class Slot(long firstTurn)
     {
+        private readonly object _gate = new();
         private long _turn = firstTurn;
         private long _filled = -1;
 
@@ -180,32 +181,32 @@ internal sealed class VerityLevelHasher : IDisposable
         /// <summary>Waits until <paramref name="chunk"/> may fill this slot; false when the job stopped.</summary>
         public bool WaitTurn(long chunk, Job job)
         {
-            lock (this)
+            lock (_gate)
             {
                 while (_turn != chunk && !job.Stopped)
-                    Monitor.Wait(this);
+                    Monitor.Wait(_gate);
                 return !job.Stopped;
             }
         }
 
         public void MarkFilled(long chunk)
         {
-            lock (this)
+            lock (_gate)
             {
                 _filled = chunk;
-                Monitor.PulseAll(this);
+                Monitor.PulseAll(_gate);
             }
         }
 
         /// <summary>Waits until <paramref name="chunk"/>'s digests are in this slot.</summary>
         public void WaitFilled(long chunk, CancellationToken cancellationToken)
         {
-            lock (this)
+            lock (_gate)
             {
                 while (_filled != chunk)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    Monitor.Wait(this, 100);
+                    Monitor.Wait(_gate, 100);
                 }
             }
         }
@@ -213,23 +214,23 @@ internal sealed class VerityLevelHasher : IDisposable
         /// <summary>Gives the slot to chunk <paramref name="nextTurn"/>.</summary>
         public void Release(long nextTurn)
         {
-            lock (this)
+            lock (_gate)
             {
                 _turn = nextTurn;
-                Monitor.PulseAll(this);
+                Monitor.PulseAll(_gate);
             }
         }
 
         public void WakeAll()
         {
-            lock (this)
-                Monitor.PulseAll(this);
+            lock (_gate)
+                Monitor.PulseAll(_gate);
         }
 
         /// <summary>Back to the state before the first chunk, for the next run.</summary>
         public void Reset(long firstTurn)
         {
-            lock (this)
+            lock (_gate)
             {
                 _turn = firstTurn;
                 _filled = -1;
