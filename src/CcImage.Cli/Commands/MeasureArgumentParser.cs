@@ -1,0 +1,152 @@
+// Reads `ccimage measure`'s arguments with the conventions of the reference's Python argparse command line, so that
+// scripts can switch between the two: `--opt value` and `--opt=value`, unambiguous prefixes of long options, the last
+// occurrence winning, values that look like negative numbers accepted, choices checked as they are read.
+using System.Numerics;
+using System.Text.RegularExpressions;
+using CcImage.Core.Diagnostics;
+using CcImage.Core.Snp;
+
+namespace CcImage.Cli.Commands;
+
+internal static partial class MeasureArgumentParser
+{
+    public static readonly string[] Modes = ["sev", "seves", "snp", "snp:ovmf-hash", "snp:svsm"];
+    public static readonly string[] OutputFormats = ["hex", "base64"];
+
+    private enum Kind { Flag, Value }
+
+    private sealed record OptionSpec(string Name, Kind Kind, Action<MeasureOptions, string> Apply);
+
+    private static readonly OptionSpec[] Specs =
+    [
+        new("--help", Kind.Flag, (o, _) => o.Help = true),
+        new("--version", Kind.Flag, (o, _) => o.Version = true),
+        new("--verbose", Kind.Flag, (o, _) => o.Verbose = true),
+        new("--mode", Kind.Value, (o, v) => o.Mode = Choice(v, Modes, "--mode")),
+        new("--vcpus", Kind.Value, (o, v) => o.Vcpus = Integer(v, "--vcpus", autoBase: false)),
+        new("--vcpu-type", Kind.Value, (o, v) => o.VcpuType = VcpuType(v)),
+        new("--vcpu-sig", Kind.Value, (o, v) => o.VcpuSig = Integer(v, "--vcpu-sig", autoBase: true)),
+        new("--vcpu-family", Kind.Value, (o, v) => o.VcpuFamily = Integer(v, "--vcpu-family", autoBase: false)),
+        new("--vcpu-model", Kind.Value, (o, v) => o.VcpuModel = Integer(v, "--vcpu-model", autoBase: false)),
+        new("--vcpu-stepping", Kind.Value, (o, v) => o.VcpuStepping = Integer(v, "--vcpu-stepping", autoBase: false)),
+        new("--vmm-type", Kind.Value, (o, v) => o.VmmType = v),
+        new("--ovmf", Kind.Value, (o, v) => o.Ovmf = v),
+        new("--kernel", Kind.Value, (o, v) => o.Kernel = v),
+        new("--initrd", Kind.Value, (o, v) => o.Initrd = v),
+        new("--append", Kind.Value, (o, v) => o.Append = v),
+        new("--guest-features", Kind.Value, (o, v) => o.GuestFeatures = Integer(v, "--guest-features", autoBase: true)),
+        new("--output-format", Kind.Value, (o, v) => o.OutputFormat = Choice(v, OutputFormats, "--output-format")),
+        new("--snp-ovmf-hash", Kind.Value, (o, v) => o.SnpOvmfHash = v),
+        new("--dump-vmsa", Kind.Flag, (o, _) => o.DumpVmsa = true),
+        new("--svsm", Kind.Value, (o, v) => o.Svsm = v),
+        new("--vars-size", Kind.Value, (o, v) =>
+        {
+            if (o.VarsFile != null) throw Usage("argument --vars-size: not allowed with argument --vars-file");
+            o.VarsSize = Integer(v, "--vars-size", autoBase: false);
+        }),
+        new("--vars-file", Kind.Value, (o, v) =>
+        {
+            if (o.VarsSize != null) throw Usage("argument --vars-file: not allowed with argument --vars-size");
+            o.VarsFile = v;
+        }),
+    ];
+
+    private static readonly Dictionary<string, string> ShortOptions = new(StringComparer.Ordinal)
+    {
+        ["-h"] = "--help",
+        ["-v"] = "--verbose",
+    };
+
+    /// <summary>Parses the arguments after `measure`; bad usage throws a CCIMG5019 error naming the problem.</summary>
+    public static MeasureOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new MeasureOptions();
+        for (int i = 0; i < args.Count; i++)
+        {
+            string token = args[i];
+            if (token == "--")
+            {
+                if (i + 1 < args.Count)
+                    throw Usage("unrecognized arguments: " + string.Join(' ', args.Skip(i + 1)));
+                break;
+            }
+            if (!LooksLikeOption(token))
+                throw Usage("unrecognized arguments: " + token);
+            var (spec, explicitValue) = Resolve(token);
+            if (spec.Kind == Kind.Flag)
+            {
+                if (explicitValue != null)
+                    throw Usage($"argument {spec.Name}: ignored explicit argument '{explicitValue}'");
+                spec.Apply(options, "");
+                if (options.Help || options.Version)
+                    return options;
+                continue;
+            }
+            string value;
+            if (explicitValue != null)
+                value = explicitValue;
+            else if (i + 1 < args.Count && args[i + 1] != "--" && !LooksLikeOption(args[i + 1]))
+                value = args[++i];
+            else
+                throw Usage($"argument {spec.Name}: expected one argument");
+            spec.Apply(options, value);
+        }
+        if (options.Mode == null || options.Ovmf == null)
+        {
+            var missing = new[] { options.Mode == null ? "--mode" : null, options.Ovmf == null ? "--ovmf" : null };
+            throw Usage("the following arguments are required: " + string.Join(", ", missing.Where(m => m != null)));
+        }
+        return options;
+    }
+
+    /// <summary>argparse's rule: a token starting with '-' is an option unless it is '-', a negative number or has a space.</summary>
+    private static bool LooksLikeOption(string token) =>
+        token.Length > 1 && token[0] == '-' && !NegativeNumber().IsMatch(token) && !token.Contains(' ');
+
+    private static (OptionSpec Spec, string? ExplicitValue) Resolve(string token)
+    {
+        if (ShortOptions.TryGetValue(token, out string? longName))
+            return (Specs.First(s => s.Name == longName), null);
+        var exact = Specs.FirstOrDefault(s => s.Name == token);
+        if (exact != null)
+            return (exact, null);
+        string name = token;
+        string? value = null;
+        int eq = token.IndexOf('=');
+        if (eq >= 0)
+        {
+            name = token[..eq];
+            value = token[(eq + 1)..];
+            exact = Specs.FirstOrDefault(s => s.Name == name);
+            if (exact != null)
+                return (exact, value);
+        }
+        if (name.StartsWith("--", StringComparison.Ordinal))
+        {
+            var candidates = Specs.Where(s => s.Name.StartsWith(name, StringComparison.Ordinal)).ToList();
+            if (candidates.Count == 1)
+                return (candidates[0], value);
+            if (candidates.Count > 1)
+                throw Usage($"ambiguous option: {name} could match {string.Join(", ", candidates.Select(c => c.Name))}");
+        }
+        throw Usage("unrecognized arguments: " + token);
+    }
+
+    private static string Choice(string value, string[] choices, string option) =>
+        choices.Contains(value, StringComparer.Ordinal)
+            ? value
+            : throw Usage($"argument {option}: invalid choice: '{value}' (choose from {string.Join(", ", choices)})");
+
+    private static string VcpuType(string value) =>
+        VcpuSignature.TryGetByType(value, out _)
+            ? value
+            : throw Diag.Error("SnpUnknownVcpuType", value, string.Join(", ", VcpuSignature.Types.Select(t => t.Key)));
+
+    private static BigInteger Integer(string value, string option, bool autoBase) =>
+        IntegerLiteral.TryParse(value, autoBase, out var result) ? result : throw Diag.Error("SnpIntegerInvalid", value, option);
+
+    private static CcImageException Usage(string reason) => Diag.Error("SnpUsage", reason);
+
+    [GeneratedRegex(@"^-\d+$|^-\d*\.\d+$")]
+    private static partial Regex NegativeNumber();
+}
