@@ -2,13 +2,12 @@
 // scripts can switch between the two: `--opt value` and `--opt=value`, unambiguous prefixes of long options, the last
 // occurrence winning, values that look like negative numbers accepted, choices checked as they are read.
 using System.Numerics;
-using System.Text.RegularExpressions;
 using CcImage.Core.Diagnostics;
 using CcImage.Core.Snp;
 
 namespace CcImage.Cli.Commands;
 
-internal static partial class MeasureArgumentParser
+internal static class MeasureArgumentParser
 {
     public static readonly string[] Modes = ["sev", "seves", "snp", "snp:ovmf-hash", "snp:svsm"];
     public static readonly string[] OutputFormats = ["hex", "base64"];
@@ -101,7 +100,25 @@ internal static partial class MeasureArgumentParser
 
     /// <summary>argparse's rule: a token starting with '-' is an option unless it is '-', a negative number or has a space.</summary>
     private static bool LooksLikeOption(string token) =>
-        token.Length > 1 && token[0] == '-' && !NegativeNumber().IsMatch(token) && !token.Contains(' ');
+        token.Length > 1 && token[0] == '-' && !IsNegativeNumber(token) && !token.Contains(' ');
+
+    /// <summary>argparse's negative-number pattern: <c>^-\d+$|^-\d*\.\d+$</c>.</summary>
+    private static bool IsNegativeNumber(string token)
+    {
+        var rest = token.AsSpan(1);
+        int dot = rest.IndexOf('.');
+        if (dot < 0)
+            return rest.Length > 0 && AllDigits(rest);
+        return AllDigits(rest[..dot]) && rest.Length > dot + 1 && AllDigits(rest[(dot + 1)..]);
+    }
+
+    private static bool AllDigits(ReadOnlySpan<char> s)
+    {
+        foreach (char c in s)
+            if (!char.IsDigit(c))
+                return false;
+        return true;
+    }
 
     private static (OptionSpec Spec, string? ExplicitValue) Resolve(string token)
     {
@@ -146,7 +163,4 @@ internal static partial class MeasureArgumentParser
         IntegerLiteral.TryParse(value, autoBase, out var result) ? result : throw Diag.Error("SnpIntegerInvalid", value, option);
 
     private static CcImageException Usage(string reason) => Diag.Error("SnpUsage", reason);
-
-    [GeneratedRegex(@"^-\d+$|^-\d*\.\d+$")]
-    private static partial Regex NegativeNumber();
 }

@@ -52,9 +52,9 @@ public static class LaunchDigestCalculator
         Encoding.UTF8.GetBytes((append ?? "") + "\0");
 
     private static Task<SevHashTable>? StartKernelHashes(MeasurementRequest request) =>
-        request.HasKernel
-            ? Task.Run(() => HashKernelFiles(request.KernelPath!, request.InitrdPath, request.Append))
-            : null;
+        !request.HasKernel ? null
+        : request.KernelHashes is { } known ? Task.FromResult(known)
+        : Task.Run(() => HashKernelFiles(request.KernelPath!, request.InitrdPath, request.Append));
 
     private static byte[] CalculateSnp(MeasurementRequest request)
     {
