@@ -59,19 +59,21 @@ internal static class MeasureArgumentParser
     /// <summary>Parses the arguments after `measure`; bad usage throws a CCIMG5019 error naming the problem.</summary>
     public static MeasureOptions Parse(IReadOnlyList<string> args)
     {
-        var options = new MeasureOptions();
+        // As argparse, every token is classified first (option or value), then options consume their values. There are
+        // no positional arguments, so "--" and anything after it are unrecognized.
+        int endOfOptions = args.Count;
         for (int i = 0; i < args.Count; i++)
+            if (args[i] == "--")
+                throw Usage("unrecognized arguments: " + string.Join(' ', args.Skip(i)));
+        var classified = new (OptionSpec? Spec, string? ExplicitValue)?[endOfOptions];
+        for (int i = 0; i < endOfOptions; i++)
+            classified[i] = Classify(args[i]);
+
+        var options = new MeasureOptions();
+        for (int i = 0; i < endOfOptions; i++)
         {
-            string token = args[i];
-            if (token == "--")
-            {
-                if (i + 1 < args.Count)
-                    throw Usage("unrecognized arguments: " + string.Join(' ', args.Skip(i + 1)));
-                break;
-            }
-            if (!LooksLikeOption(token))
-                throw Usage("unrecognized arguments: " + token);
-            var (spec, explicitValue) = Resolve(token);
+            if (classified[i] is not ({ } spec, var explicitValue))
+                throw Usage("unrecognized arguments: " + args[i]);
             if (spec.Kind == Kind.Flag)
             {
                 if (explicitValue != null)
@@ -84,7 +86,7 @@ internal static class MeasureArgumentParser
             string value;
             if (explicitValue != null)
                 value = explicitValue;
-            else if (i + 1 < args.Count && args[i + 1] != "--" && !LooksLikeOption(args[i + 1]))
+            else if (i + 1 < endOfOptions && classified[i + 1] is null)
                 value = args[++i];
             else
                 throw Usage($"argument {spec.Name}: expected one argument");
@@ -98,9 +100,51 @@ internal static class MeasureArgumentParser
         return options;
     }
 
-    /// <summary>argparse's rule: a token starting with '-' is an option unless it is '-', a negative number or has a space.</summary>
-    private static bool LooksLikeOption(string token) =>
-        token.Length > 1 && token[0] == '-' && !IsNegativeNumber(token) && !token.Contains(' ');
+    /// <summary>
+    /// argparse's classification of one token: an option (with its value after '=' or after a short option), or null
+    /// for a value. Exact names and '=' forms first, then unambiguous prefixes; a token that matches nothing is a value
+    /// when it looks like a negative number or contains a space, and an unknown option (spec null) otherwise.
+    /// </summary>
+    private static (OptionSpec? Spec, string? ExplicitValue)? Classify(string token)
+    {
+        if (token.Length == 0 || token[0] != '-')
+            return null;
+        var exact = Find(token);
+        if (exact != null)
+            return (exact, null);
+        if (token.Length == 1)
+            return null;
+        int eq = token.IndexOf('=');
+        if (eq >= 0 && Find(token[..eq]) is { } withValue)
+            return (withValue, token[(eq + 1)..]);
+
+        var matches = new List<(OptionSpec Spec, string? ExplicitValue)>();
+        if (token.StartsWith("--", StringComparison.Ordinal))
+        {
+            string prefix = eq >= 0 ? token[..eq] : token;
+            string? value = eq >= 0 ? token[(eq + 1)..] : null;
+            foreach (var spec in Specs)
+                if (spec.Name.StartsWith(prefix, StringComparison.Ordinal))
+                    matches.Add((spec, value));
+        }
+        else if (Find(token[..2]) is { } shortSpec)
+        {
+            // A single-dash token: "-vX" is -v with the explicit argument "X".
+            matches.Add((shortSpec, token[2..]));
+        }
+        if (matches.Count > 1)
+            throw Usage($"ambiguous option: {token} could match {string.Join(", ", matches.Select(m => m.Spec.Name))}");
+        if (matches.Count == 1)
+            return matches[0];
+        if (IsNegativeNumber(token) || token.Contains(' '))
+            return null;
+        return (null, null);
+    }
+
+    private static OptionSpec? Find(string name) =>
+        ShortOptions.TryGetValue(name, out string? longName)
+            ? Array.Find(Specs, s => s.Name == longName)
+            : Array.Find(Specs, s => s.Name == name);
 
     /// <summary>argparse's negative-number pattern: <c>^-\d+$|^-\d*\.\d+$</c>.</summary>
     private static bool IsNegativeNumber(string token)
@@ -118,35 +162,6 @@ internal static class MeasureArgumentParser
             if (!char.IsDigit(c))
                 return false;
         return true;
-    }
-
-    private static (OptionSpec Spec, string? ExplicitValue) Resolve(string token)
-    {
-        if (ShortOptions.TryGetValue(token, out string? longName))
-            return (Specs.First(s => s.Name == longName), null);
-        var exact = Specs.FirstOrDefault(s => s.Name == token);
-        if (exact != null)
-            return (exact, null);
-        string name = token;
-        string? value = null;
-        int eq = token.IndexOf('=');
-        if (eq >= 0)
-        {
-            name = token[..eq];
-            value = token[(eq + 1)..];
-            exact = Specs.FirstOrDefault(s => s.Name == name);
-            if (exact != null)
-                return (exact, value);
-        }
-        if (name.StartsWith("--", StringComparison.Ordinal))
-        {
-            var candidates = Specs.Where(s => s.Name.StartsWith(name, StringComparison.Ordinal)).ToList();
-            if (candidates.Count == 1)
-                return (candidates[0], value);
-            if (candidates.Count > 1)
-                throw Usage($"ambiguous option: {name} could match {string.Join(", ", candidates.Select(c => c.Name))}");
-        }
-        throw Usage("unrecognized arguments: " + token);
     }
 
     private static string Choice(string value, string[] choices, string option) =>

@@ -102,6 +102,18 @@ public sealed class DebianPackageFetcher
         }
     }
 
+    /// <summary>The first package <paramref name="package"/> depends on (e.g. the kernel behind linux-image-amd64).</summary>
+    public string? FirstDependency(string package, string suite, CancellationToken cancellationToken = default)
+    {
+        var apt = PrepareAptConfiguration(suite);
+        RefreshListsIfStale(apt, force: false, cancellationToken);
+        var result = _runner.Run(HostTool.AptCache, [.. apt.Options, "show", "--no-all-versions", package],
+            allowFailure: true, cancellationToken: cancellationToken);
+        string? depends = result.StandardOutput.Split('\n')
+            .FirstOrDefault(l => l.StartsWith("Depends:", StringComparison.Ordinal));
+        return depends?["Depends:".Length..].Split(',')[0].Split('|')[0].Trim().Split(' ')[0];
+    }
+
     private sealed record AptConfiguration(string Directory, string ListsDirectory, IReadOnlyList<string> Options);
 
     private AptConfiguration PrepareAptConfiguration(string suite)
@@ -137,6 +149,9 @@ public sealed class DebianPackageFetcher
             "-o", $"Dir::State::status={status}",
             "-o", $"Dir::Cache={cache}",
             "-o", "Acquire::Languages=none",
+            "-o", "Acquire::IndexTargets::deb::DEP-11::DefaultEnabled=false",
+            "-o", "Acquire::IndexTargets::deb::DEP-11-icons::DefaultEnabled=false",
+            "-o", "Acquire::IndexTargets::deb::DEP-11-icons-hidpi::DefaultEnabled=false",
             "-o", "APT::Sandbox::User=root",
             "-q",
         ]);
