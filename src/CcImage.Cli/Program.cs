@@ -3,6 +3,10 @@ using System.CommandLine;
 using CcImage.Cli.Commands;
 using CcImage.Core.Diagnostics;
 
+// `measure` is read by its own argparse-compatible parser; dispatching it first also keeps its start-up short.
+if (args.Length > 0 && args[0] == "measure")
+    return MeasureCommand.Run(args[1..]);
+
 var root = new RootCommand("ccimage — build and check confidential-VM images (qcow2, GPT, dm-verity, SEV-SNP measurement).")
 {
     Qcow2Command.Create(),

@@ -12,6 +12,7 @@ public sealed record HostTool(string Command, string DebianPackage)
     public static readonly HostTool Cryptsetup = new("cryptsetup", "cryptsetup-bin");
     public static readonly HostTool Mmdebstrap = new("mmdebstrap", "mmdebstrap");
     public static readonly HostTool AptGet = new("apt-get", "apt");
+    public static readonly HostTool AptCache = new("apt-cache", "apt");
     public static readonly HostTool DpkgDeb = new("dpkg-deb", "dpkg");
     public static readonly HostTool Cpio = new("cpio", "cpio");
     public static readonly HostTool QemuSystemX86 = new("qemu-system-x86_64", "qemu-system-x86");
