@@ -184,4 +184,19 @@ public class SdkProjectTests
         Assert.AreNotEqual(0, result.ExitCode);
         StringAssert.Contains(result.Output, "error CCIMG1001");
     }
+
+    [TestMethod]
+    public void ResizeQcow2_MalformedImage_FailsWithCodeAndLeavesItUntouched()
+    {
+        string project = SdkFixture.CreateProject("resizebad", "<Project Sdk=\"CcImage.Sdk\" />");
+        string image = Path.Combine(Path.GetDirectoryName(project)!, "bad.qcow2");
+        byte[] bytes = new byte[4096];
+        "QFI\u00fcnot really"u8.ToArray().CopyTo(bytes, 0);
+        File.WriteAllBytes(image, bytes);
+        var result = SdkFixture.Dotnet("build", project, "-t:ResizeQcow2", "-p:CcResizeInput=bad.qcow2", "-p:CcImageSize=1G");
+        Assert.AreNotEqual(0, result.ExitCode);
+        StringAssert.Matches(result.Output, new System.Text.RegularExpressions.Regex(@"error CCIMG20\d\d: "));
+        Assert.DoesNotContain("   at ", result.Output, "a stack trace was printed");
+        CollectionAssert.AreEqual(bytes, File.ReadAllBytes(image));
+    }
 }
