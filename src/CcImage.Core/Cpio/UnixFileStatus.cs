@@ -24,6 +24,7 @@ public sealed partial record UnixFileStatus
     private const uint StatxBasicStats = 0x7FF;
     private const int StatxSize = 256;
     // Offsets in struct statx.
+    private const int BlockSizeOffset = 4;
     private const int NlinkOffset = 16;
     private const int UidOffset = 20;
     private const int GidOffset = 24;
@@ -40,6 +41,8 @@ public sealed partial record UnixFileStatus
     public uint Type => Mode & TypeMask;
     public uint Permissions => Mode & PermissionMask;
     public uint LinkCount { get; init; }
+    /// <summary>stx_blksize: the preferred I/O size (what C stdio uses as its buffer size).</summary>
+    public uint BlockSize { get; init; }
     public uint Uid { get; init; }
     public uint Gid { get; init; }
     public ulong Inode { get; init; }
@@ -59,6 +62,7 @@ public sealed partial record UnixFileStatus
         return new UnixFileStatus
         {
             LinkCount = BinaryPrimitives.ReadUInt32LittleEndian(buffer[NlinkOffset..]),
+            BlockSize = BinaryPrimitives.ReadUInt32LittleEndian(buffer[BlockSizeOffset..]),
             Uid = BinaryPrimitives.ReadUInt32LittleEndian(buffer[UidOffset..]),
             Gid = BinaryPrimitives.ReadUInt32LittleEndian(buffer[GidOffset..]),
             Mode = BinaryPrimitives.ReadUInt16LittleEndian(buffer[ModeOffset..]),

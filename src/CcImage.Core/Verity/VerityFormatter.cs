@@ -38,7 +38,7 @@ public static class VerityFormatter
 
         if (sameFile)
         {
-            byte[] root = WriteHashArea(data, dataPath, data, dataPath, layout, workers, cancellationToken);
+            byte[] root = WriteHashArea(data, dataPath, data, dataPath, layout, workers, cancellationToken, sameFile: true);
             return new VerityFormatResult(resolved, layout, root);
         }
         if (VerityFiles.IsDevice(hashPath))
@@ -67,7 +67,7 @@ public static class VerityFormatter
     }
 
     private static byte[] WriteHashArea(SafeFileHandle data, string dataName, SafeFileHandle hash, string hashName,
-        VerityTreeLayout layout, int workers, CancellationToken cancellationToken)
+        VerityTreeLayout layout, int workers, CancellationToken cancellationToken, bool sameFile = false)
     {
         var p = layout.Parameters;
         var algorithm = layout.Algorithm;
@@ -76,6 +76,13 @@ public static class VerityFormatter
 
         for (int level = 0; level < layout.Levels; level++)
         {
+            if (level == 0 && sameFile && layout.LevelStartBlock[0] * p.HashBlockSize < layout.DataLength)
+            {
+                // Without a superblock the tree starts at hash_offset rounded down to a hash block, which can be inside
+                // the data area: veritysetup then hashes data its own buffered writes have already overwritten.
+                WriteOverlappingDataLevel(data, dataName, layout);
+                continue;
+            }
             var writer = new VerityHashLevelWriter(hash, layout.LevelStartBlock[level] * p.HashBlockSize, layout);
             if (level == 0)
                 hasher.HashBlocks(data, dataName, 0, p.DataBlockSize, layout.DataBlocks, writer.Append, cancellationToken);
@@ -97,15 +104,63 @@ public static class VerityFormatter
         return root;
     }
 
+    /// <summary>glibc's BUFSIZ: the largest buffer a FILE gets (a smaller st_blksize gives a smaller one).</summary>
+    private const int StdioMaxBuffer = 8192;
+
+    /// <summary>
+    /// The data level when it overlaps the data area, reproduced step by step as veritysetup's create_or_verify does it
+    /// through two buffered FILEs on the same file: read a block, hash it, write the digest, its padding and the block's
+    /// spare bytes, with the buffers' sizes and flush points of glibc. Sequential; only for this rare layout.
+    /// </summary>
+    private static void WriteOverlappingDataLevel(SafeFileHandle file, string fileName, VerityTreeLayout layout)
+    {
+        var p = layout.Parameters;
+        uint blockSize = Cpio.UnixFileStatus.TryGet(fileName)?.BlockSize ?? 0;
+        int bufferSize = blockSize is > 0 and < StdioMaxBuffer ? (int)blockSize : StdioMaxBuffer;
+        var reader = new StdioReadEmulation(file, fileName, bufferSize);
+        var writer = new StdioWriteEmulation(file, layout.LevelStartBlock[0] * p.HashBlockSize, bufferSize);
+        using var hasher = new VerityBlockHasher(layout.Algorithm, p.Salt, p.HashType);
+        byte[] block = new byte[p.DataBlockSize];
+        byte[] digest = new byte[layout.DigestSize];
+        byte[] zeros = new byte[p.HashBlockSize];
+        long blocks = layout.DataBlocks;
+        long hashBlocks = layout.LevelBlockCount[0];
+        for (long h = 0; h < hashBlocks; h++)
+        {
+            int left = p.HashBlockSize;
+            for (int i = 0; i < layout.HashesPerBlock && blocks > 0; i++, blocks--)
+            {
+                reader.Read(block);
+                hasher.Hash(block, digest);
+                writer.Write(digest);
+                writer.Write(zeros.AsSpan(0, layout.SlotSize - layout.DigestSize));
+                left -= layout.SlotSize;
+            }
+            writer.Write(zeros.AsSpan(0, left));
+        }
+        writer.Flush();
+    }
+
+    /// <summary>
+    /// Writes the superblock as cryptsetup's write_lseek_blockwise does, in units of the file system block capped at the
+    /// hash block size: the unit holding it is read, patched and written back (so a short file grows to whole units),
+    /// and an offset inside a unit fails when the file does not yet reach the superblock's end — as veritysetup fails.
+    /// </summary>
     private static void WriteSuperblock(SafeFileHandle hash, string hashName, VerityTreeLayout layout)
     {
         var p = layout.Parameters;
-        byte[] block = new byte[VerityTreeLayout.SuperblockSize];
-        VeritySuperblock.From(p, layout.DataBlocks).WriteTo(block);
-        RandomAccess.Write(hash, block, p.HashOffset);
+        byte[] superblock = new byte[VerityTreeLayout.SuperblockSize];
+        VeritySuperblock.From(p, layout.DataBlocks).WriteTo(superblock);
+        bool device = VerityFiles.IsDevice(hashName);
         int unit = Math.Min(SuperblockWriteUnit, p.HashBlockSize);
+        long frontHang = p.HashOffset % unit;
+        long length = RandomAccess.GetLength(hash);
+        if (frontHang != 0 && !device
+            && length - (p.HashOffset - frontHang) < frontHang + Math.Min(unit - frontHang, superblock.Length))
+            throw Diag.Error("VeritySuperblockWriteFailed", p.HashOffset, hashName, unit);
+        RandomAccess.Write(hash, superblock, p.HashOffset);
         long end = (p.HashOffset + VerityTreeLayout.SuperblockSize + unit - 1) / unit * unit;
-        if (!VerityFiles.IsDevice(hashName) && RandomAccess.GetLength(hash) < end)
+        if (!device && length < end)
             RandomAccess.SetLength(hash, end);
     }
 

@@ -57,7 +57,7 @@ public static class VerityVerifier
         if (dataLength < layout.DataLength)
             throw Diag.Error("VerityDataTooSmall", dataPath, dataLength, dataBlocks, p.DataBlockSize);
         long hashLength = VerityFiles.Length(hash);
-        if (hashLength < layout.HashEndOffset)
+        if (layout.Levels > 0 && hashLength < layout.HashEndOffset)
             throw Diag.Error("VerityHashAreaTooSmall", hashPath, hashLength, layout.HashEndOffset);
 
         using var hasher = new VerityLevelHasher(algorithm, p.Salt, p.HashType, workers);

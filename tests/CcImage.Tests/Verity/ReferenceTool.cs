@@ -3,8 +3,6 @@ using System.Diagnostics;
 
 namespace CcImage.Tests.Verity;
 
-internal sealed record ToolOutput(int ExitCode, string StandardOutput, string StandardError);
-
 internal static class ReferenceTool
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);

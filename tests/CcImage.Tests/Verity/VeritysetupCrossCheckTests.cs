@@ -171,6 +171,76 @@ public sealed class VeritysetupCrossCheckTests
         }
     }
 
+    /// <summary>
+    /// Without a superblock the tree starts at the hash offset rounded down to a hash block, which can be inside the data
+    /// area of the same file; veritysetup then hashes data its buffered writes already replaced. Same bytes, same root,
+    /// and both verifiers reach the same verdict.
+    /// </summary>
+    [TestMethod]
+    [DataRow("sha1", 512, 65536, 1, 730894, 731648)]
+    [DataRow("sha256", 4096, 65536, 1, 200000, 200704)]
+    [DataRow("sha512", 512, 8192, 0, 50000, 50176)]
+    [DataRow("sha256", 1024, 131072, 0, 146743, 146944)]
+    [DataRow("sha256", 131072, 4096, 1, 300000, 300032)]
+    public void Format_NoSuperblockTreeOverlappingData_MatchesVeritysetup(string hash, int dataBlockSize, int hashBlockSize,
+        int format, int size, long hashOffset)
+    {
+        string dir = TestPaths.NewTempDir("verity-overlap");
+        try
+        {
+            byte[] data = new byte[size];
+            new Random(size).NextBytes(data);
+            string ours = Path.Combine(dir, "ours"), theirs = Path.Combine(dir, "theirs");
+            File.WriteAllBytes(ours, data);
+            File.WriteAllBytes(theirs, data);
+            string[] options = ["--hash", hash, "--data-block-size", Num(dataBlockSize), "--hash-block-size", Num(hashBlockSize),
+                "--format", Num(format), "--salt", "abcdef", "--no-superblock", "--hash-offset", Num(hashOffset),
+                "--data-blocks", Num(size / dataBlockSize)];
+            var reference = ReferenceTool.Run(Veritysetup, ["format", theirs, theirs, .. options]);
+            Assert.AreEqual(0, reference.ExitCode, reference.StandardError);
+            var parameters = new VerityParameters
+            {
+                HashName = hash, DataBlockSize = dataBlockSize, HashBlockSize = hashBlockSize, HashType = format,
+                Salt = VeritySalt.Parse("abcdef"), NoSuperblock = true, HashOffset = hashOffset, DataBlocks = size / dataBlockSize,
+            };
+            Assert.IsTrue(parameters.HashOffset % hashBlockSize != 0 && hashOffset / hashBlockSize * hashBlockSize < size,
+                "the tree overlaps the data");
+            var result = VerityFormatter.Format(ours, ours, parameters);
+            string root = ReferenceTool.RootHashLine(reference.StandardOutput);
+            Assert.AreEqual(root, result.RootHashHex);
+            CollectionAssert.AreEqual(File.ReadAllBytes(theirs), File.ReadAllBytes(ours));
+            bool theirVerdict = ReferenceTool.Run(Veritysetup, ["verify", ours, ours, root, .. options]).ExitCode == 0;
+            Assert.AreEqual(theirVerdict, VerityVerifier.Verify(ours, ours, parameters, Convert.FromHexString(root)).IsValid);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public void Format_OneBlockNoTree_UnalignedOffsetPastEnd_FailsLikeVeritysetup()
+    {
+        string dir = TestPaths.NewTempDir("verity-sbfail");
+        try
+        {
+            string ours = Path.Combine(dir, "ours"), theirs = Path.Combine(dir, "theirs");
+            var data = new byte[5000];
+            new Random(1).NextBytes(data);
+            File.WriteAllBytes(ours, data);
+            File.WriteAllBytes(theirs, data);
+            string[] options = ["--salt", "ab", "--uuid", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", "--hash-offset", "9728", "--data-blocks", "1"];
+            Assert.AreNotEqual(0, ReferenceTool.Run(Veritysetup, ["format", theirs, theirs, .. options]).ExitCode);
+            var ccimage = ReferenceTool.Ccimage(["verity", "format", ours, ours, .. options]);
+            Assert.AreEqual(1, ccimage.ExitCode);
+            StringAssert.Contains(ccimage.StandardError, "CCIMG2223");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [TestMethod]
     public void Format_OverExistingLargerHashFile_KeepsItsOtherBytes_LikeVeritysetup()
     {
