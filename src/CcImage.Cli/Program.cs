@@ -17,7 +17,15 @@ var root = new RootCommand("ccimage — build and check confidential-VM images (
 CliErrors.InstallCancellation();
 try
 {
-    return root.Parse(args).Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    var parsed = root.Parse(args);
+    if (parsed.Errors.Count > 0)
+    {
+        // Bad usage is one line, like every other error; `--help` shows the full usage.
+        string usage = string.Join(' ', ["ccimage", .. args.TakeWhile(a => !a.StartsWith('-')).Take(2), "--help"]);
+        Console.Error.WriteLine($"ccimage: {string.Join("; ", parsed.Errors.Select(e => e.Message.TrimEnd('.')))} (see '{usage}')");
+        return 2;
+    }
+    return parsed.Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });
 }
 catch (CcImageException e)
 {
