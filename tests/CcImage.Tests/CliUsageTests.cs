@@ -15,7 +15,7 @@ public class CliUsageTests
         var r = ProcessResult.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "ccimage.dll"), .. args]);
         Assert.AreNotEqual(0, r.ExitCode);
         Assert.AreEqual("", r.StandardOutput);
-        Assert.AreEqual(1, r.StandardError.TrimEnd('\n').Split('\n').Length, r.StandardError);
+        Assert.HasCount(1, r.StandardError.TrimEnd('\n').Split('\n'), r.StandardError);
         StringAssert.StartsWith(r.StandardError, "ccimage: ");
     }
 }
