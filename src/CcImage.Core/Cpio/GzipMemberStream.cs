@@ -2,6 +2,7 @@
 // the bytes do not depend on the machine or the time, a raw deflate body and the CRC-32/ISIZE trailer on dispose.
 // (GZipStream's header carries the OS byte of the platform zlib was built for.)
 // Spec: RFC 1952 sections 2.3 (member format) and 2.3.1 (fields).
+using CcImage.Core.Hashing;
 using System.Buffers.Binary;
 using System.IO.Compression;
 

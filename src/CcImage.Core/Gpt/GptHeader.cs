@@ -1,5 +1,6 @@
 // The GPT header (UEFI 2.10 §5.3.2 "GPT Header", Table 5.5), in LBA 1 (primary) and the last LBA (backup).
 // Field names follow the spec. Little-endian; HeaderCRC32 covers HeaderSize bytes with the CRC field zeroed.
+using CcImage.Core.Hashing;
 using System.Buffers.Binary;
 
 namespace CcImage.Core.Gpt;

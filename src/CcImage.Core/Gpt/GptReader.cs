@@ -1,6 +1,7 @@
 // Reads and validates a GPT from a block device (UEFI 2.10 §5.3.2 "GPT Header" validation rules: signature, HeaderCRC32,
 // MyLBA, PartitionEntryArrayCRC32; §5.3.3 entries within FirstUsableLBA..LastUsableLBA and not overlapping).
 // Tries logical block sizes 512 and 4096; when the primary copy is damaged, falls back to the backup header.
+using CcImage.Core.Hashing;
 using CcImage.Core.Diagnostics;
 using CcImage.Core.Disk;
 

@@ -1,6 +1,7 @@
 // A whole GUID Partition Table (UEFI 2.10 §5.3 "GUID Partition Table (GPT) Disk Layout", Figure 5.2 and Table 5.2
 // "GPT Disk Layout"): protective MBR at LBA 0, primary header at LBA 1, primary entry array from PartitionEntryLBA,
 // backup entry array just before the backup header in the last LBA. Builds the on-disk bytes of both copies.
+using CcImage.Core.Hashing;
 using CcImage.Core.Diagnostics;
 using CcImage.Core.Disk;
 

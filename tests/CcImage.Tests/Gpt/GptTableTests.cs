@@ -1,4 +1,5 @@
 // GptTable (the writer): protective MBR, header fields and CRCs, usable range per sector size, and its refusals.
+using CcImage.Core.Hashing;
 using System.Buffers.Binary;
 using CcImage.Core.Gpt;
 

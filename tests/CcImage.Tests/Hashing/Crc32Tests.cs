@@ -1,8 +1,9 @@
 // Crc32: the IEEE 802.3 check value and agreement with a bit-by-bit reference on every length and alignment.
+using CcImage.Core.Hashing;
 using System.Text;
 using CcImage.Core.Gpt;
 
-namespace CcImage.Tests.Gpt;
+namespace CcImage.Tests.Hashing;
 
 [TestClass]
 public class Crc32Tests
@@ -38,5 +39,16 @@ public class Crc32Tests
                 crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320 : crc >> 1;
         }
         return ~crc;
+    }
+
+    [TestMethod]
+    public void Append_InPieces_EqualsCompute()
+    {
+        byte[] data = Enumerable.Range(0, 1000).Select(i => (byte)(i * 31 + 7)).ToArray();
+        var crc = new Crc32();
+        crc.Append(data.AsSpan(0, 3));
+        crc.Append(data.AsSpan(3, 500));
+        crc.Append(data.AsSpan(503));
+        Assert.AreEqual(Crc32.Compute(data), crc.Value);
     }
 }

@@ -1,8 +1,9 @@
-// CRC-32 as the GPT header and partition entry array use it (UEFI 2.10 §5.3.2: "CRC32"; the IEEE 802.3 polynomial
-// 0x04C11DB7 in its reflected form 0xEDB88320, initial value and final XOR 0xFFFFFFFF). Table-driven, slicing-by-4.
-namespace CcImage.Core.Gpt;
+// CRC-32 with the IEEE 802.3 polynomial 0x04C11DB7 in its reflected form 0xEDB88320, initial value and final XOR
+// 0xFFFFFFFF: the check of the GPT header and partition entry array (UEFI 2.10 §5.3.2) and of gzip members (RFC 1952 §8).
+// Table-driven, slicing-by-4; one-shot (Compute) or incremental (Append, Value).
+namespace CcImage.Core.Hashing;
 
-public static class Crc32
+public sealed class Crc32
 {
     /// <summary>The reflected IEEE 802.3 polynomial.</summary>
     public const uint ReflectedPolynomial = 0xEDB88320u;
@@ -14,8 +15,16 @@ public static class Crc32
 
     private static readonly uint[][] Tables = BuildTables();
 
+    private uint _state = InitialValue;
+
     /// <summary>The CRC-32 of <paramref name="data"/>.</summary>
     public static uint Compute(ReadOnlySpan<byte> data) => Append(InitialValue, data) ^ FinalXor;
+
+    /// <summary>Adds <paramref name="data"/> to a running CRC.</summary>
+    public void Append(ReadOnlySpan<byte> data) => _state = Append(_state, data);
+
+    /// <summary>The CRC-32 of everything appended so far.</summary>
+    public uint Value => _state ^ FinalXor;
 
     private static uint Append(uint crc, ReadOnlySpan<byte> data)
     {
