@@ -1,5 +1,6 @@
 // `ccimage verity format DATA HASH` and `ccimage verity verify DATA HASH [ROOTHASH]`: dm-verity hash devices with the
 // options and output of `veritysetup format|verify`, over CcImage.Core.Verity.
+using CcImage.Core.Caching;
 using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -148,19 +149,7 @@ internal static class VerityCommand
             o.WriteLine($"Hash device size: \t{result.Layout.HashDeviceSize} [bytes]");
     }
 
-    private static void WriteRootHashFile(string path, string hex)
-    {
-        string temp = path + ".tmp-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
-        try
-        {
-            File.WriteAllText(temp, hex);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+    private static void WriteRootHashFile(string path, string hex) => AtomicFile.WriteAllText(path, hex);
 
     private static string ReadRootHashFile(string? path, VerityHashAlgorithm algorithm)
     {

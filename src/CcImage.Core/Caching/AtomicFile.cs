@@ -11,19 +11,23 @@ public static class AtomicFile
         return Path.Combine(dir, "." + Path.GetFileName(destination) + ".tmp-" + Guid.NewGuid().ToString("N")[..12]);
     }
 
-    /// <summary>Runs <paramref name="write"/> on a temp path and moves the result to <paramref name="destination"/>; on any failure the temp is deleted.</summary>
-    public static void Write(string destination, Action<string> write)
+    /// <summary>Runs <paramref name="write"/> on a temp path and moves the result to <paramref name="destination"/>; on any failure (or cancellation) the temp is deleted.</summary>
+    public static void Write(string destination, Action<string> write) =>
+        Write(destination, temp => { write(temp); return true; });
+
+    /// <summary>As <see cref="Write(string, Action{string})"/>, returning what <paramref name="write"/> returns.</summary>
+    public static T Write<T>(string destination, Func<string, T> write)
     {
         string temp = TempPathFor(destination);
         try
         {
-            write(temp);
-            File.Move(temp, destination, overwrite: true);
+            T result = write(temp);
+            File.Move(temp, Path.GetFullPath(destination), overwrite: true);
+            return result;
         }
-        catch
+        finally
         {
             TryDelete(temp);
-            throw;
         }
     }
 
@@ -35,7 +39,7 @@ public static class AtomicFile
 
     public static void TryDelete(string path)
     {
-        try { File.Delete(path); }
+        try { if (File.Exists(path)) File.Delete(path); }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
     }

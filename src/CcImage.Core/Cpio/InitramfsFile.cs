@@ -3,6 +3,7 @@
 // file beside the destination and renamed into place.
 // Spec: Linux Documentation/driver-api/early-userspace/buffer-format.rst (concatenated and compressed archives),
 // Documentation/arch/x86/microcode.rst (early load).
+using CcImage.Core.Caching;
 using System.IO.Compression;
 using System.Security.Cryptography;
 
@@ -14,19 +15,11 @@ public static class InitramfsFile
     public static void Write(string destination, IEnumerable<(CpioArchiveBuilder Archive, CpioCompression Compression)> parts,
         CompressionLevel level = CompressionLevel.SmallestSize, CancellationToken cancellationToken = default)
     {
-        string full = Path.GetFullPath(destination);
-        string temp = full + ".tmp-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
-        try
+        AtomicFile.Write(destination, temp =>
         {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-                WriteTo(file, parts, level, cancellationToken);
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-                File.Delete(temp);
-        }
+            using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+            WriteTo(file, parts, level, cancellationToken);
+        });
     }
 
     /// <summary>Writes the archives in order to <paramref name="output"/>.</summary>

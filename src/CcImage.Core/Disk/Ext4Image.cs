@@ -4,6 +4,7 @@
 // mtime to it (mke2fs copies those from the source tree, where ctime and atime differ between copies).
 using System.Globalization;
 using System.Text;
+using CcImage.Core.Caching;
 using CcImage.Core.Diagnostics;
 using CcImage.Core.Tools;
 
@@ -26,8 +27,6 @@ public static class Ext4Image
         long blocks = sizeBytes / Ext4Sizing.BlockSize;
         if (Encoding.UTF8.GetByteCount(label) > 16)
             throw new ArgumentException("An ext4 label holds at most 16 bytes.", nameof(label));
-        string full = Path.GetFullPath(destination);
-        string temp = full + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
         string epoch = sourceDateEpoch.ToString(CultureInfo.InvariantCulture);
         var environment = new Dictionary<string, string?>
         {
@@ -36,7 +35,7 @@ public static class Ext4Image
             [SourceDateEpochVariable] = epoch,
             ["MKE2FS_CONFIG"] = null,
         };
-        try
+        AtomicFile.Write(destination, temp =>
         {
             using (var f = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
                 f.SetLength(blocks * Ext4Sizing.BlockSize);
@@ -50,13 +49,7 @@ public static class Ext4Image
             ]);
             runner.Run(HostTool.Mke2fs, args, environment: environment, cancellationToken: cancellationToken);
             NormalizeTimes(runner, temp, sourceDateEpoch, environment, cancellationToken);
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-                File.Delete(temp);
-        }
+        });
     }
 
     /// <summary>SOURCE_DATE_EPOCH from the environment, or 0 when unset; CCIMG1122 when it is not a number of seconds.</summary>

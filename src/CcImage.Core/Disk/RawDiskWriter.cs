@@ -1,5 +1,6 @@
 // Writes any IDiskSource to a raw (sparse) file: only the source's data extents are written, all-zero blocks inside
 // them are skipped, the rest stays a hole. Temp file beside the destination, renamed into place.
+using CcImage.Core.Caching;
 using Microsoft.Win32.SafeHandles;
 
 namespace CcImage.Core.Disk;
@@ -10,9 +11,7 @@ public static class RawDiskWriter
 
     public static void Write(IDiskSource source, string destination, CancellationToken cancellationToken = default)
     {
-        string full = Path.GetFullPath(destination);
-        string temp = full + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
-        try
+        AtomicFile.Write(destination, temp =>
         {
             using (SafeFileHandle file = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.ReadWrite))
             {
@@ -32,12 +31,6 @@ public static class RawDiskWriter
                 }
                 RandomAccess.FlushToDisk(file);
             }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-                File.Delete(temp);
-        }
+        });
     }
 }

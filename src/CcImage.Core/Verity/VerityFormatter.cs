@@ -4,6 +4,7 @@
 // renamed into place; a hash area inside the data file, or on a device, is written in place.
 // Spec: cryptsetup lib/verity/verity_hash.c (VERITY_create_or_verify_hash), lib/setup.c (_crypt_format_verity),
 // lib/verity/verity.c (VERITY_write_sb), src/veritysetup.c (action_format).
+using CcImage.Core.Caching;
 using System.Security.Cryptography;
 using CcImage.Core.Diagnostics;
 using Microsoft.Win32.SafeHandles;
@@ -48,22 +49,14 @@ public static class VerityFormatter
             return new VerityFormatResult(resolved, layout, root);
         }
 
-        string temp = TempPathBeside(hashPath);
-        try
+        return AtomicFile.Write(hashPath, temp =>
         {
             if (File.Exists(hashPath))
-                File.Copy(hashPath, temp);
-            byte[] root;
-            using (var hash = File.OpenHandle(temp, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read))
-                root = WriteHashArea(data, dataPath, hash, hashPath, layout, workers, cancellationToken);
-            File.Move(temp, hashPath, overwrite: true);
+                File.Copy(hashPath, temp); // veritysetup keeps the bytes of an existing file it does not write
+            using var hash = File.OpenHandle(temp, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+            byte[] root = WriteHashArea(data, dataPath, hash, hashPath, layout, workers, cancellationToken);
             return new VerityFormatResult(resolved, layout, root);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-                File.Delete(temp);
-        }
+        });
     }
 
     private static byte[] WriteHashArea(SafeFileHandle data, string dataName, SafeFileHandle hash, string hashName,
@@ -163,8 +156,4 @@ public static class VerityFormatter
         if (!device && length < end)
             RandomAccess.SetLength(hash, end);
     }
-
-    private static string TempPathBeside(string path) =>
-        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!,
-            Path.GetFileName(path) + ".tmp-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant());
 }
