@@ -19,6 +19,7 @@ public sealed class IntegerLiteralTests
     [DataRow("0", true, 0L)]
     [DataRow("00", true, 0L)]
     [DataRow("010", false, 10L)]
+    [DataRow("\u0663", true, 3L)]
     public void TryParse_AcceptsPythonLiterals(string text, bool autoBase, long expected)
     {
         Assert.IsTrue(IntegerLiteral.TryParse(text, autoBase, out var value), text);
