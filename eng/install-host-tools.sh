@@ -10,6 +10,7 @@ packages=(
   cpio libarchive-tools # cpio, bsdtar: reference for initramfs archives
   dpkg                # dpkg-deb: unpacking downloaded packages
   time hyperfine      # benchmarks
+  gcc libc6-dev       # links the NativeAOT ccimage that bench/measure times
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -3,16 +3,20 @@ using System.CommandLine;
 using CcImage.Cli.Commands;
 using CcImage.Core.Diagnostics;
 
-// `measure` is read by its own argparse-compatible parser; dispatching it first also keeps its start-up short.
+// `measure` is read by its own argparse-compatible parser; dispatching it before System.CommandLine is loaded also
+// keeps its start-up short (bench/measure).
 if (args.Length > 0 && args[0] == "measure")
     return MeasureCommand.Run(args[1..]);
+return RunCommandLine(args);
 
-var root = new RootCommand("ccimage — build and check confidential-VM images (qcow2, GPT, dm-verity, SEV-SNP measurement).")
+static int RunCommandLine(string[] args)
 {
-    Qcow2Command.Create(),
-    VerityCommand.Create(),
-    MeasureCommand.Create(),
-};
+    var root = new RootCommand("ccimage — build and check confidential-VM images (qcow2, GPT, dm-verity, SEV-SNP measurement).")
+    {
+        Qcow2Command.Create(),
+        VerityCommand.Create(),
+        MeasureCommand.Create(),
+    };
 
 CliErrors.InstallCancellation();
 try
@@ -31,4 +35,13 @@ catch (CcImageException e)
 {
     Console.Error.WriteLine($"ccimage: {e.Code}: {e.Message}");
     return 1;
+    try
+    {
+        return root.Parse(args).Invoke();
+    }
+    catch (CcImageException e)
+    {
+        Console.Error.WriteLine($"ccimage: {e.Code}: {e.Message}");
+        return 1;
+    }
 }

@@ -3,6 +3,7 @@
 // optionally pinned by SHA-256.
 using CcImage.Core.Diagnostics;
 using CcImage.Core.Packages;
+using CcImage.Core.Snp;
 using CcImage.Core.Tools;
 using Microsoft.Build.Framework;
 
@@ -22,7 +23,7 @@ public sealed class ResolveOvmf : CcTask
     /// <summary>The firmware's path inside the package.</summary>
     public string PathInPackage { get; set; } = "/usr/share/ovmf/OVMF.amdsev.fd";
 
-    /// <summary>Pinned SHA-256 of the firmware (hex); a different file is an error.</summary>
+    /// <summary>Pinned SHA-256 of the firmware (hex), for a downloaded or a given file; a different file is an error.</summary>
     public string? Sha256 { get; set; }
 
     /// <summary>Cache folder for the private apt state and extracted packages.</summary>
@@ -37,6 +38,12 @@ public sealed class ResolveOvmf : CcTask
         if (!string.IsNullOrWhiteSpace(OvmfPath))
         {
             ResolvedPath = File.Exists(OvmfPath) ? Path.GetFullPath(OvmfPath) : throw Diag.Error("InputFileMissing", OvmfPath, "CcOvmf");
+            if (!string.IsNullOrWhiteSpace(Sha256))
+            {
+                string actual = Convert.ToHexString(FileDigest.Sha256(ResolvedPath)).ToLowerInvariant();
+                if (!actual.Equals(Sha256.Trim(), StringComparison.OrdinalIgnoreCase))
+                    throw Diag.Error("DebianSha256Mismatch", ResolvedPath, "CcOvmf", "given file", actual, Sha256.Trim());
+            }
             return;
         }
         var fetcher = new DebianPackageFetcher(new ToolRunner(CoreLog), CoreLog, CacheDirectory);

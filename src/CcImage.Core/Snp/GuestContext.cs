@@ -5,8 +5,9 @@ using CcImage.Core.Diagnostics;
 
 namespace CcImage.Core.Snp;
 
-public sealed class GuestContext
+public sealed class GuestContext : IDisposable
 {
+    private readonly IncrementalHash _sha384 = IncrementalHash.CreateHash(HashAlgorithmName.SHA384);
     private byte[] _launchDigest;
 
     /// <summary>A context whose digest starts at all zeros, or at <paramref name="seed"/> (a precomputed OVMF hash).</summary>
@@ -28,7 +29,8 @@ public sealed class GuestContext
     {
         if (vmsaPage.Length != AmdSevSnpAbi.PageSize)
             throw new ArgumentException("A VMSA page is exactly one page.", nameof(vmsaPage));
-        Update(PageType.Vmsa, (long)AmdSevSnpAbi.VmsaGpa, SHA384.HashData(vmsaPage));
+        _sha384.AppendData(vmsaPage);
+        Update(PageType.Vmsa, (long)AmdSevSnpAbi.VmsaGpa, _sha384.GetHashAndReset());
     }
 
     /// <summary>Measures zero or unmeasured pages covering <paramref name="length"/> bytes (a whole number of pages).</summary>
@@ -59,6 +61,9 @@ public sealed class GuestContext
         pageInfo[AmdSevSnpAbi.PageInfoPageTypeOffset] = (byte)pageType;
         // IMI_PAGE, VMPL3_PERMS, VMPL2_PERMS, VMPL1_PERMS and the reserved byte stay 0 for a normal launch.
         BinaryPrimitives.WriteUInt64LittleEndian(pageInfo[AmdSevSnpAbi.PageInfoGpaOffset..], (ulong)gpa);
-        _launchDigest = SHA384.HashData(pageInfo);
+        _sha384.AppendData(pageInfo);
+        _launchDigest = _sha384.GetHashAndReset();
     }
+
+    public void Dispose() => _sha384.Dispose();
 }

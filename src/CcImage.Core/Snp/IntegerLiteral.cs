@@ -1,5 +1,5 @@
 // Reads integers the way the reference's command line does (Python int(text) and int(text, 0)): surrounding
-// whitespace, a sign, '_' between digits, and with automatic base the prefixes 0x, 0o and 0b.
+// whitespace, a sign, '_' between digits, any Unicode decimal digits, and with automatic base the prefixes 0x, 0o and 0b.
 using System.Globalization;
 using System.Numerics;
 
@@ -13,7 +13,8 @@ public static class IntegerLiteral
         value = BigInteger.Zero;
         if (text is null)
             return false;
-        var s = text.AsSpan().Trim();
+        // As Python, any Unicode decimal digit stands for its ASCII digit.
+        var s = ToAsciiDigits(text).AsSpan().Trim();
         bool negative = false;
         if (s.Length > 0 && (s[0] == '+' || s[0] == '-'))
         {
@@ -41,6 +42,17 @@ public static class IntegerLiteral
         if (negative)
             value = -value;
         return true;
+    }
+
+    private static string ToAsciiDigits(string text)
+    {
+        if (text.All(char.IsAscii))
+            return text;
+        var chars = text.ToCharArray();
+        for (int i = 0; i < chars.Length; i++)
+            if (!char.IsAscii(chars[i]) && char.IsDigit(chars[i]))
+                chars[i] = (char)('0' + (int)char.GetNumericValue(chars[i]));
+        return new string(chars);
     }
 
     /// <summary>The value reduced to 64 bits, two's complement, as a C uint64_t field receives it.</summary>

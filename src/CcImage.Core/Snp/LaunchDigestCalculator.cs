@@ -33,7 +33,7 @@ public static class LaunchDigestCalculator
     public static byte[] CalculateSnpOvmfHash(string ovmfPath)
     {
         var ovmf = OvmfImage.Load(ovmfPath);
-        var context = new GuestContext();
+        using var context = new GuestContext();
         MeasureFirmwarePages(context, ovmf);
         return context.LaunchDigest;
     }
@@ -60,14 +60,9 @@ public static class LaunchDigestCalculator
     {
         var kernelHashes = StartKernelHashes(request);
         var ovmf = OvmfImage.Load(request.OvmfPath);
-        GuestContext context;
-        if (!string.IsNullOrEmpty(request.SnpOvmfHash))
-            context = new GuestContext(ParseHex(request.SnpOvmfHash));
-        else
-        {
-            context = new GuestContext();
+        using var context = new GuestContext(string.IsNullOrEmpty(request.SnpOvmfHash) ? null : ParseHex(request.SnpOvmfHash));
+        if (string.IsNullOrEmpty(request.SnpOvmfHash))
             MeasureFirmwarePages(context, ovmf);
-        }
         var hashes = kernelHashes?.GetAwaiter().GetResult();
         MeasureMetadataSections(context, ovmf, ovmf, hashes, request.VmmType);
         var vmsa = Vmsa.ForGuest(ovmf.SevEsResetEip, request.GuestFeatures, request.VcpuSig, request.VmmType);
@@ -90,7 +85,7 @@ public static class LaunchDigestCalculator
             throw Diag.Error("SnpGpaOutOfRange", svsmEnd);
         var svsm = OvmfImage.Load(request.SvsmPath, (long)svsmEnd);
         ulong eip = (ulong)svsm.SvsmEntryEip;
-        var context = new GuestContext();
+        using var context = new GuestContext();
         MeasureFirmwarePages(context, ovmf);
         MeasureFirmwarePages(context, svsm);
         MeasureMetadataSections(context, svsm, svsm, null, VmmType.QEMU);

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# bench/measure: whole-process time and peak memory of `ccimage measure` against virtee/sev-snp-measure 0.0.13 on the
+# same inputs in the same run: a 4 MiB firmware (OVMF.amdsev.fd from Debian's ovmf-amdsev), an ~8 MiB kernel (a
+# Debian vmlinuz when the test cache has one, else 8 MiB of fixed pseudo-random bytes) and a 30 MiB initrd.
+#
+# ccimage is measured in three builds of src/CcImage.Cli, all Release, none needing a change to its project file:
+#   dll  - `dotnet build -c Release src/CcImage.Cli`, run as `dotnet ccimage.dll` (JIT);
+#   r2r  - `dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true`, run through its
+#          apphost (precompiled IL, still the shared runtime's start-up);
+#   aot  - `dotnet publish -c Release -r linux-x64 -p:PublishAot=true -p:CppCompilerAndLinker=gcc`: one native
+#          executable (NativeAOT; the ILCompiler pack comes from NuGet, linking needs gcc). This is the build that
+#          meets the goal (<= 0.3x the reference): the .NET runtime's own start-up is most of the others' time.
+# The reference is not part of the repository: set SEV_SNP_MEASURE to its sev-snp-measure.py (tag v0.0.13); it runs
+# with /usr/bin/python3 and the standard library only.
+# Usage: bench/measure/run.sh   (env: SEV_SNP_MEASURE, RUNS=20, VCPUS=4)
+# Needs: hyperfine, time, gcc (eng/install-host-tools.sh).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+out="$repo/bench/out/measure"
+ref=${SEV_SNP_MEASURE:-/tmp/snpref/sev-snp-measure.py}
+runs=${RUNS:-20}
+vcpus=${VCPUS:-4}
+mkdir -p "$out/inputs"
+[ -f "$ref" ] || { echo "reference not found: set SEV_SNP_MEASURE to sev-snp-measure.py of virtee/sev-snp-measure v0.0.13" >&2; exit 1; }
+command -v hyperfine >/dev/null || { echo "hyperfine missing: run eng/install-host-tools.sh" >&2; exit 1; }
+
+# --- inputs -------------------------------------------------------------------------------------------------------
+cache="$repo/artifacts/test-cache/debian/packages"
+ovmf=$(ls "$cache"/ovmf-amdsev_*/usr/share/ovmf/OVMF.amdsev.fd 2>/dev/null | tail -1 || true)
+if [ -z "$ovmf" ]; then
+  # Same private apt configuration as CcImage's DebianPackageFetcher: the machine's Debian mirror, suite sid.
+  apt="$out/apt"; mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/parts"; : > "$apt/status"
+  uri=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/*.sources 2>/dev/null || true)
+  [ -n "$uri" ] || uri=$(awk '$1=="deb" && $0 !~ /security/ {for (i=2;i<=NF;i++) if ($i ~ /:\/\//) {print $i; exit}}' /etc/apt/sources.list)
+  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri sid main" > "$apt/sources.list"
+  o=(-o "Dir::Etc::SourceList=$apt/sources.list" -o "Dir::Etc::SourceParts=$apt/parts" -o "Dir::State::Lists=$apt/lists"
+     -o "Dir::State::status=$apt/status" -o "Dir::Cache=$apt/cache" -o Acquire::Languages=none -o APT::Sandbox::User=root -q)
+  apt-get "${o[@]}" update >/dev/null
+  (cd "$out" && rm -f ovmf-amdsev_*.deb && apt-get "${o[@]}" download ovmf-amdsev >/dev/null && dpkg-deb -x ovmf-amdsev_*.deb "$out/pkg")
+  ovmf="$out/pkg/usr/share/ovmf/OVMF.amdsev.fd"
+fi
+kernel=$(ls "$cache"/linux-image-*/boot/vmlinuz-* 2>/dev/null | tail -1 || true)
+if [ -z "$kernel" ]; then
+  kernel="$out/inputs/vmlinuz"
+  [ -f "$kernel" ] || /usr/bin/python3 -c "import random,sys; sys.stdout.buffer.write(random.Random(8).randbytes(8*1024*1024))" > "$kernel"
+fi
+initrd="$out/inputs/initrd.img"
+[ -f "$initrd" ] || /usr/bin/python3 -c "import random,sys; sys.stdout.buffer.write(random.Random(30).randbytes(30*1024*1024))" > "$initrd"
+
+# --- builds -------------------------------------------------------------------------------------------------------
+dotnet build -c Release "$repo/src/CcImage.Cli" -v:q -nologo >/dev/null
+dll="$repo/src/CcImage.Cli/bin/Release/net10.0/ccimage.dll"
+dotnet publish "$repo/src/CcImage.Cli" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+  -o "$out/r2r" -v:q -nologo >/dev/null
+r2r="$out/r2r/ccimage"
+dotnet publish "$repo/src/CcImage.Cli" -c Release -r linux-x64 -p:PublishAot=true -p:CppCompilerAndLinker=gcc \
+  -o "$out/aot" -v:q -nologo >/dev/null
+aot="$out/aot/ccimage"
+
+args=(--mode snp --vcpus "$vcpus" --vcpu-type EPYC-v4 --ovmf "$ovmf" --kernel "$kernel" --initrd "$initrd"
+      --append "console=ttyS0 root=/dev/vda1 ro")
+q() { printf '%q ' "$@"; }
+echo "inputs: $(stat -c '%n %s' "$ovmf" "$kernel" "$initrd" | tr '\n' ';')"
+
+# Same answer first: a benchmark of different results means nothing.
+a=$(/usr/bin/python3 "$ref" "${args[@]}"); b=$(dotnet "$dll" measure "${args[@]}"); c=$("$r2r" measure "${args[@]}")
+d=$("$aot" measure "${args[@]}")
+[ "$a" = "$b" ] && [ "$a" = "$c" ] && [ "$a" = "$d" ] || { echo "MISMATCH: reference $a, dll $b, r2r $c, aot $d" >&2; exit 1; }
+echo "measurement: $a (all four agree)"
+
+hyperfine -N --warmup 3 --runs "$runs" --export-json "$out/hyperfine.json" \
+  -n reference "/usr/bin/python3 $(q "$ref" "${args[@]}")" \
+  -n ccimage-dll "dotnet $(q "$dll" measure "${args[@]}")" \
+  -n ccimage-r2r "$(q "$r2r" measure "${args[@]}")" \
+  -n ccimage-aot "$(q "$aot" measure "${args[@]}")" >/dev/null
+
+for name in reference dll r2r aot; do
+  case $name in
+    reference) cmd=(/usr/bin/python3 "$ref") ;;
+    dll) cmd=(dotnet "$dll" measure) ;;
+    r2r) cmd=("$r2r" measure) ;;
+    aot) cmd=("$aot" measure) ;;
+  esac
+  /usr/bin/time -f '%e %M' -o "$out/time-$name.txt" "${cmd[@]}" "${args[@]}" >/dev/null
+done
+
+/usr/bin/python3 - "$out" <<'PY'
+import json, sys
+out = sys.argv[1]
+res = {r["command"]: r for r in json.load(open(f"{out}/hyperfine.json"))["results"]}
+mem = {n: open(f"{out}/time-{n}.txt").read().split() for n in ("reference", "dll", "r2r", "aot")}
+ref = res["reference"]["mean"]
+print(f"{'command':<13} {'mean ms':>9} {'stddev':>8} {'user ms':>8} {'sys ms':>7} {'peak MiB':>9} {'ratio':>6}")
+for name, key in (("reference", "reference"), ("ccimage-dll", "dll"), ("ccimage-r2r", "r2r"), ("ccimage-aot", "aot")):
+    r = res[name]
+    print(f"{name:<13} {r['mean']*1000:9.1f} {r['stddev']*1000:8.1f} {r['user']*1000:8.1f} {r['system']*1000:7.1f} "
+          f"{int(mem[key][1])/1024:9.1f} {r['mean']/ref:6.2f}")
+print(f"ratio ccimage-aot / reference = {res['ccimage-aot']['mean']/ref:.2f} (goal <= 0.30); "
+      f"r2r {res['ccimage-r2r']['mean']/ref:.2f}; dll {res['ccimage-dll']['mean']/ref:.2f}")
+PY
