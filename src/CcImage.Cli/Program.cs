@@ -1,4 +1,4 @@
-// Entry point of `ccimage`: wires the sub-commands and turns CcImage errors into a one-line reason and exit code 1.
+// Entry point of `ccimage`: wires the sub-commands; bad usage and CcImage errors become a one-line reason on stderr.
 using System.CommandLine;
 using CcImage.Cli.Commands;
 using CcImage.Core.Diagnostics;
@@ -18,26 +18,18 @@ static int RunCommandLine(string[] args)
         MeasureCommand.Create(),
     };
 
-CliErrors.InstallCancellation();
-try
-{
-    var parsed = root.Parse(args);
-    if (parsed.Errors.Count > 0)
-    {
-        // Bad usage is one line, like every other error; `--help` shows the full usage.
-        string usage = string.Join(' ', ["ccimage", .. args.TakeWhile(a => !a.StartsWith('-')).Take(2), "--help"]);
-        Console.Error.WriteLine($"ccimage: {string.Join("; ", parsed.Errors.Select(e => e.Message.TrimEnd('.')))} (see '{usage}')");
-        return 2;
-    }
-    return parsed.Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });
-}
-catch (CcImageException e)
-{
-    Console.Error.WriteLine($"ccimage: {e.Code}: {e.Message}");
-    return 1;
+    CliErrors.InstallCancellation();
     try
     {
-        return root.Parse(args).Invoke();
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // Bad usage is one line, like every other error; `--help` shows the full usage.
+            string usage = string.Join(' ', ["ccimage", .. args.TakeWhile(a => !a.StartsWith('-')).Take(2), "--help"]);
+            Console.Error.WriteLine($"ccimage: {string.Join("; ", parsed.Errors.Select(e => e.Message.TrimEnd('.')))} (see '{usage}')");
+            return 2;
+        }
+        return parsed.Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
     catch (CcImageException e)
     {
