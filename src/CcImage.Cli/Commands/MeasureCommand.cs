@@ -1,5 +1,6 @@
 // `ccimage measure`: the SEV / SEV-ES / SEV-SNP launch digest, with the options and output of virtee/sev-snp-measure
 // 0.0.13 so that either can stand in for the other. Prints the digest alone on one line.
+using CcImage.Core.Caching;
 using System.CommandLine;
 using System.Reflection;
 using CcImage.Core.Diagnostics;
@@ -115,20 +116,7 @@ internal static class MeasureCommand
         return 0; // EC2 and GCE put a fixed value in RDX; the signature is not used.
     }
 
-    private static void DumpVmsa(int index, byte[] page)
-    {
-        string path = Path.GetFullPath($"vmsa{index}.bin");
-        string temp = $"{path}.tmp-{Guid.NewGuid():N}";
-        try
-        {
-            File.WriteAllBytes(temp, page);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
-    }
+    private static void DumpVmsa(int index, byte[] page) => AtomicFile.WriteAllBytes($"vmsa{index}.bin", page);
 
     private const string HelpText = """
         usage: ccimage measure [-h] [--version] [-v] --mode {sev,seves,snp,snp:ovmf-hash,snp:svsm} [--vcpus N]

@@ -2,6 +2,7 @@
 // ovmf-amdsev in sid): a private apt configuration (own sources list with the machine's mirror URI and keyring, own
 // lists and cache) so the host's apt state is untouched, `apt-get download` (index signatures and .deb hashes checked
 // by apt), `dpkg-deb -x`, and a cache keyed by package name and version. Optional SHA-256 pin of the file.
+using CcImage.Core.Caching;
 using System.Security.Cryptography;
 using CcImage.Core.Diagnostics;
 using CcImage.Core.Tools;
@@ -133,11 +134,7 @@ public sealed class DebianPackageFetcher
         string sourcesList = Path.Combine(dir, "sources.list");
         string line = $"deb [signed-by={keyring}] {source.Uri} {suite} main\n";
         if (!File.Exists(sourcesList) || File.ReadAllText(sourcesList) != line)
-        {
-            string temp = $"{sourcesList}.tmp-{Guid.NewGuid():N}";
-            File.WriteAllText(temp, line);
-            File.Move(temp, sourcesList, overwrite: true);
-        }
+            AtomicFile.WriteAllText(sourcesList, line);
         string status = Path.Combine(dir, "status");
         if (!File.Exists(status))
             File.WriteAllText(status, "");

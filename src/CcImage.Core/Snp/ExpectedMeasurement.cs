@@ -1,6 +1,7 @@
 // expected-measurement.json: the launch digest a verifier should expect, with every input that determines it (file
 // names and SHA-256s, vCPUs, VMM, guest features, command line), so that `ccimage measure` or sev-snp-measure given
 // the same inputs reproduces `measurement`. NVFlare's key-release policy takes `measurement_base64`.
+using CcImage.Core.Caching;
 using System.Text.Json;
 using CcImage.Core.Diagnostics;
 
@@ -118,21 +119,7 @@ public sealed record ExpectedMeasurement
     }
 
     /// <summary>Writes the JSON to <paramref name="path"/> through a temporary file beside it.</summary>
-    public void WriteJson(string path)
-    {
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temp = $"{full}.tmp-{Guid.NewGuid():N}";
-        try
-        {
-            File.WriteAllBytes(temp, ToJson());
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
-    }
+    public void WriteJson(string path) => AtomicFile.WriteAllBytes(path, ToJson());
 
     /// <summary>The `ccimage measure` arguments that reproduce <see cref="Measurement"/> from files in <paramref name="folder"/>.</summary>
     public IReadOnlyList<string> MeasureArguments(string folder)

@@ -7,13 +7,15 @@ internal sealed record ProcessResult(int ExitCode, string StandardOutput, string
 {
     public string Output => StandardOutput + StandardError;
 
+    /// <summary>Runs <paramref name="fileName"/>; a tool that is not installed fails the test (eng/install-host-tools.sh installs them).</summary>
     public static ProcessResult Run(string fileName, IEnumerable<string> arguments, string? workingDirectory = null,
-        IDictionary<string, string>? environment = null, int timeoutSeconds = 900)
+        IDictionary<string, string>? environment = null, int timeoutSeconds = 900, byte[]? standardInput = null)
     {
         var psi = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = true,
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
@@ -23,6 +25,9 @@ internal sealed record ProcessResult(int ExitCode, string StandardOutput, string
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
+        if (standardInput != null)
+            p.StandardInput.BaseStream.Write(standardInput);
+        p.StandardInput.Close();
         if (!p.WaitForExit(timeoutSeconds * 1000))
         {
             p.Kill(entireProcessTree: true);

@@ -49,7 +49,7 @@ public class MeasureSnpTargetTests
         Assert.AreEqual(96, measurement.Length);
         CollectionAssert.AreEqual(Convert.FromHexString(measurement), Convert.FromBase64String(json.GetProperty("measurement_base64").GetString()!));
 
-        var cli = CcImageCli.Run(dir, "measure",
+        var cli = CcImageCli.RunIn(dir, "measure",
             "--mode", json.GetProperty("mode").GetString()!,
             "--vcpus", json.GetProperty("vcpus").GetInt32().ToString(),
             "--vcpu-type", json.GetProperty("vcpu_type").GetString()!,

@@ -136,7 +136,7 @@ public sealed class DebianFirmwareMeasurementTests
         var expected = ExpectedMeasurement.Compute("snp", fw, kernel, F("initrd.img"), "console=ttyS0 root=/dev/vda1", 2,
             "EPYC-v4", "QEMU", "0x1");
         // The JSON's inputs, given to `ccimage measure`, reproduce its measurement.
-        var cli = CcImageCli.Run(_dir, "measure", "--mode", expected.Mode, "--vcpus", expected.Vcpus.ToString(),
+        var cli = CcImageCli.RunIn(_dir, "measure", "--mode", expected.Mode, "--vcpus", expected.Vcpus.ToString(),
             "--vcpu-type", expected.VcpuType, "--vmm-type", expected.VmmType, "--guest-features", "0x1", "--ovmf", fw,
             "--kernel", kernel, "--initrd", F("initrd.img"), "--append", expected.Cmdline!);
         Assert.AreEqual(0, cli.ExitCode, cli.StandardError);

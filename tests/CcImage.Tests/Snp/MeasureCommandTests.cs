@@ -18,7 +18,7 @@ public sealed class MeasureCommandTests
     [ClassCleanup]
     public static void RemoveImages() => Directory.Delete(_dir, recursive: true);
 
-    private static CcImageCli.Result Measure(params string[] args) => CcImageCli.Run(_dir, ["measure", .. args]);
+    private static ProcessResult Measure(params string[] args) => CcImageCli.RunIn(_dir, ["measure", .. args]);
 
     private static void AssertPrints(string expected, params string[] args)
     {

@@ -1,5 +1,4 @@
-// Runs a reference tool (veritysetup, cpio, bsdtar) or the ccimage CLI for the cross-check tests and captures its output.
-using System.Diagnostics;
+// The verity and cpio cross-checks' way to run a reference tool (veritysetup, cpio, bsdtar) or the ccimage CLI.
 
 namespace CcImage.Tests.Verity;
 
@@ -8,35 +7,11 @@ internal static class ReferenceTool
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
     /// <summary>Runs <paramref name="exe"/>; the tool must be installed (eng/install-host-tools.sh), a missing one fails the test.</summary>
-    public static ToolOutput Run(string exe, IEnumerable<string> args, string? workingDirectory = null, byte[]? standardInput = null)
-    {
-        var psi = new ProcessStartInfo(exe)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
-        };
-        foreach (string a in args)
-            psi.ArgumentList.Add(a);
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("cannot start " + exe);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (standardInput != null)
-            process.StandardInput.BaseStream.Write(standardInput);
-        process.StandardInput.Close();
-        if (!process.WaitForExit(Timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{exe} did not finish within {Timeout}");
-        }
-        return new ToolOutput(process.ExitCode, stdout.Result, stderr.Result);
-    }
+    public static ProcessResult Run(string exe, IEnumerable<string> args, string? workingDirectory = null, byte[]? standardInput = null) =>
+        ProcessResult.Run(exe, args, workingDirectory, timeoutSeconds: 120, standardInput: standardInput);
 
     /// <summary>Runs the ccimage CLI built beside the tests.</summary>
-    public static ToolOutput Ccimage(params string[] args) =>
-        Run("dotnet", new[] { Path.Combine(AppContext.BaseDirectory, "ccimage.dll") }.Concat(args));
+    public static ProcessResult Ccimage(params string[] args) => CcImageCli.Run(args);
 
     /// <summary>The value after "Root hash:" in veritysetup-style output.</summary>
     public static string RootHashLine(string output) =>
