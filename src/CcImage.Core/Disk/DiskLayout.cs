@@ -100,9 +100,15 @@ public static class DiskLayout
             FileSystemUuid = DerivedGuid.FileSystem(seed, p.R.Spec.Name),
             HashSeed = DerivedGuid.HashSeed(seed, p.R.Spec.Name),
             FileSystemLabel = p.R.GptName,
+            PreserveOwnership = ParseBool(p.R.Spec.PreserveOwnership, "PreserveOwnership", p.R.Spec.Name),
         }).ToList();
         return new DiskPlan(sectorSize, diskSectors, DerivedGuid.Disk(seed), partitions);
     }
+
+    private static bool ParseBool(string? text, string metadata, string name) =>
+        string.IsNullOrWhiteSpace(text) ? false
+        : bool.TryParse(text.Trim(), out bool value) ? value
+        : throw Diag.Error("PartitionBooleanInvalid", text, metadata, name);
 
     private sealed record Resolved(PartitionSpec Spec, int Index, string GptName, Guid TypeGuid, Guid UniqueGuid,
         ulong Attributes, PartitionContentKind Kind, string? SourcePath, bool Fill, long Sectors);

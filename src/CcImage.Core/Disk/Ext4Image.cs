@@ -1,6 +1,6 @@
 // Builds an ext4 file system image from a folder with mke2fs -d (e2fsprogs; no loop mount), reproducibly:
 // fixed UUID and directory hash seed, E2FSPROGS_FAKE_TIME (at least 1: 0 means unset) for every time mke2fs itself stamps (e2fsprogs 1.47.0 ignores
-// SOURCE_DATE_EPOCH), then debugfs sets atime, ctime and crtime of every copied inode to SOURCE_DATE_EPOCH and clamps
+// SOURCE_DATE_EPOCH), then debugfs makes every copied inode root's (unless ownership is preserved), sets its atime, ctime and crtime to SOURCE_DATE_EPOCH and clamps
 // mtime to it (mke2fs copies those from the source tree, where ctime and atime differ between copies).
 using System.Globalization;
 using System.Text;
@@ -22,7 +22,7 @@ public static class Ext4Image
     /// <paramref name="sourceFolder"/> (null: empty) to <paramref name="destination"/>, through a temp file beside it.
     /// </summary>
     public static void Build(ToolRunner runner, string? sourceFolder, string destination, long sizeBytes, Guid uuid,
-        Guid hashSeed, string label, long sourceDateEpoch, CancellationToken cancellationToken = default)
+        Guid hashSeed, string label, long sourceDateEpoch, bool preserveOwnership = false, CancellationToken cancellationToken = default)
     {
         long blocks = sizeBytes / Ext4Sizing.BlockSize;
         if (Encoding.UTF8.GetByteCount(label) > 16)
@@ -48,7 +48,7 @@ public static class Ext4Image
                 "-L", label, temp, blocks.ToString(CultureInfo.InvariantCulture),
             ]);
             runner.Run(HostTool.Mke2fs, args, environment: environment, cancellationToken: cancellationToken);
-            NormalizeTimes(runner, temp, sourceDateEpoch, environment, cancellationToken);
+            NormalizeInodes(runner, temp, sourceDateEpoch, !preserveOwnership, environment, cancellationToken);
         });
     }
 
@@ -63,8 +63,8 @@ public static class Ext4Image
             : throw Diag.Error("SourceDateEpochInvalid", text);
     }
 
-    private static void NormalizeTimes(ToolRunner runner, string image, long epoch, IDictionary<string, string?> environment,
-        CancellationToken cancellationToken)
+    private static void NormalizeInodes(ToolRunner runner, string image, long epoch, bool rootOwnership,
+        IDictionary<string, string?> environment, CancellationToken cancellationToken)
     {
         List<Ext4InodeScan.InodeTime> inodes;
         try
@@ -82,6 +82,8 @@ public static class Ext4Image
                 script.Append(CultureInfo.InvariantCulture, $"sif <{inode}> {field} @{epoch}\n");
             if (mtime > epoch)
                 script.Append(CultureInfo.InvariantCulture, $"sif <{inode}> mtime @{epoch}\n");
+            if (rootOwnership)
+                script.Append(CultureInfo.InvariantCulture, $"sif <{inode}> uid 0\nsif <{inode}> gid 0\n");
         }
         string scriptPath = image + ".debugfs";
         File.WriteAllText(scriptPath, script.ToString());

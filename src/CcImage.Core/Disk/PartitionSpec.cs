@@ -33,9 +33,13 @@ public sealed record PartitionSpec(string Name)
     /// <summary><c>ext4</c> or <c>none</c>; defaults to ext4 when <see cref="Content"/> is set, else none.</summary>
     public string? Filesystem { get; init; }
 
+    /// <summary><c>true</c> keeps the owners of the Content folder's files; by default every file is owned by root (0:0),
+    /// so a checkout by any user gives the same bytes.</summary>
+    public string? PreserveOwnership { get; init; }
+
     /// <summary>The metadata names of the CcPartition item, one per property above (Label is PartitionLabel: MSBuild reserves Label).</summary>
     public static IReadOnlyList<string> MetadataNames { get; } =
-        ["Size", "Content", "Image", "Type", "Role", "PartitionLabel", "Uuid", "Attributes", "Filesystem"];
+        ["Size", "Content", "Image", "Type", "Role", "PartitionLabel", "Uuid", "Attributes", "Filesystem", "PreserveOwnership"];
 
     /// <summary>
     /// A spec from an item's Include and a metadata lookup (e.g. MSBuild's ITaskItem.GetMetadata); empty values count as unset.
@@ -54,6 +58,7 @@ public sealed record PartitionSpec(string Name)
             Uuid = Get("Uuid"),
             Attributes = Get("Attributes"),
             Filesystem = Get("Filesystem"),
+            PreserveOwnership = Get("PreserveOwnership"),
         };
     }
 }

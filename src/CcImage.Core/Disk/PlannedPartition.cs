@@ -32,6 +32,9 @@ public sealed record PlannedPartition
     public Guid HashSeed { get; init; }
     public string FileSystemLabel { get; init; } = "";
 
+    /// <summary>For Ext4: keep the source files' owners instead of making every file root's.</summary>
+    public bool PreserveOwnership { get; init; }
+
     public long Offset => FirstLBA * SectorSize;
     public long Length => (LastLBA - FirstLBA + 1) * SectorSize;
 

@@ -124,6 +124,7 @@ public class DiskLayoutTests
         {
             Size = "v-Size", Content = "v-Content", Image = "v-Image", Type = "v-Type", Role = "v-Role",
             Uuid = "v-Uuid", Attributes = "v-Attributes", Filesystem = "v-Filesystem",
+                PreserveOwnership = "v-PreserveOwnership",
         }, spec);
     }
 

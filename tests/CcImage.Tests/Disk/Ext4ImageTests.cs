@@ -81,6 +81,35 @@ public class Ext4ImageTests
     }
 
     [TestMethod]
+    public void Build_EpochZero_AtDifferentTimes_AreByteIdentical()
+    {
+        // e2fsprogs reads E2FSPROGS_FAKE_TIME=0 as unset; the default SOURCE_DATE_EPOCH of 0 must still be reproducible.
+        string tree = Path.Combine(_dir, "tree");
+        Ext4TestTree.Create(tree);
+        string a = Path.Combine(_dir, "a.ext4"), b = Path.Combine(_dir, "b.ext4");
+        Ext4Image.Build(GptTestDisk.Runner, tree, a, Size, Uuid, HashSeed, "zero", 0);
+        Thread.Sleep(1100);
+        Ext4Image.Build(GptTestDisk.Runner, tree, b, Size, Uuid, HashSeed, "zero", 0);
+        CollectionAssert.AreEqual(Hash(a), Hash(b));
+    }
+
+    [TestMethod]
+    public void Build_FilesOfAnyOwner_AreRootsUnlessPreserved()
+    {
+        string tree = Path.Combine(_dir, "tree");
+        Ext4TestTree.Create(tree);
+        string file = Path.Combine(tree, "hello.txt");
+        RefTools.Run("chown", "-R", "1234:2345", tree).AssertSuccess("chown");
+        string rooted = Path.Combine(_dir, "rooted.ext4"), kept = Path.Combine(_dir, "kept.ext4");
+        Ext4Image.Build(GptTestDisk.Runner, tree, rooted, Size, Uuid, HashSeed, "r", 1700000000);
+        Ext4Image.Build(GptTestDisk.Runner, tree, kept, Size, Uuid, HashSeed, "k", 1700000000, preserveOwnership: true);
+        StringAssert.Matches(Ext4TestTree.Debugfs(rooted, "stat /hello.txt"), new System.Text.RegularExpressions.Regex(@"User:\s+0\s+Group:\s+0\b"));
+        StringAssert.Matches(Ext4TestTree.Debugfs(rooted, "stat /etc/nvflare/config.json"), new System.Text.RegularExpressions.Regex(@"User:\s+0\s+Group:\s+0\b"));
+        StringAssert.Matches(Ext4TestTree.Debugfs(kept, "stat /hello.txt"), new System.Text.RegularExpressions.Regex(@"User:\s+1234\s+Group:\s+2345\b"));
+        Ext4TestTree.AssertFsckClean(rooted);
+    }
+
+    [TestMethod]
     public void Build_OtherSourceDateEpoch_ChangesBytes()
     {
         string tree = Path.Combine(_dir, "tree");
