@@ -9,6 +9,7 @@ packages=(
   cpio libarchive-tools # cpio, bsdtar: reference for initramfs archives
   dpkg                # dpkg-deb: unpacking downloaded packages
   time hyperfine      # benchmarks
+  openssl             # bench inputs: deterministic pseudo-random data (AES-CTR stream)
 )
 missing=()
 for p in "${packages[@]}"; do
