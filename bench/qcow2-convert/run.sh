@@ -3,7 +3,8 @@
 # Input (bench/out/qcow2-convert/input.raw, kept out of git): 10 GiB sparse file holding 1 GiB of pseudo-random data
 # in 256 runs of 4 MiB at pseudo-random 4 KiB-aligned offsets (fixed seed, so every run builds the same file).
 # Page cache: the input is read once to warm it; each tool converts once untimed, then ROUNDS (default 3) timed
-# rounds alternate which tool goes first; the median time and the largest peak RSS of each are reported. `sync` runs
+# rounds alternate which tool goes first; the median wall time, median CPU time (user+sys, less sensitive to other
+# load on the machine) and largest peak RSS of each are reported. `sync` runs
 # before every conversion so neither tool pays for writing back the other's output. Both outputs are verified with `qemu-img compare` and `qemu-img check`.
 # Goal: time ratio ccimage/qemu-img <= 1.0 and ccimage peak RSS < 200 MiB.
 set -euo pipefail
@@ -43,12 +44,12 @@ if [ ! -f "$input" ] || [ "$(stat -c %s "$input")" -ne "$size" ] || [ ! -f "$inp
 fi
 cat "$input" >/dev/null # warm the page cache (holes cost nothing)
 
-measure() { # name, output, command... → prints "seconds kib"
+measure() { # name, output, command... → prints "wall-seconds kib cpu-seconds"
   local name="$1" output="$2"; shift 2
   rm -f "$output"
   sync # write back earlier outputs so neither tool pays for the other's dirty pages
-  /usr/bin/time -f '%e %M' -o "$out/$name.time" "$@"
-  cat "$out/$name.time"
+  /usr/bin/time -f '%e %M %U %S' -o "$out/$name.time" "$@"
+  awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }' "$out/$name.time"
 }
 
 ours="$out/ccimage.qcow2"
@@ -67,18 +68,26 @@ for ((r = 0; r < rounds; r++)); do
     measure ccimage "$ours" dotnet "$ccimage" qcow2 convert "$input" "$ours" >>"$out/ccimage.all"
   fi
 done
-median() { sort -n -k1,1 "$1" | awk '{ t[NR] = $1; if ($2 > m) m = $2 } END { print t[int((NR + 1) / 2)], m }'; }
-read -r our_s our_kib < <(median "$out/ccimage.all")
-read -r qemu_s qemu_kib < <(median "$out/qemu.all")
-echo "ccimage runs (s KiB): $(tr '\n' ';' <"$out/ccimage.all")" >&2
-echo "qemu-img runs (s KiB): $(tr '\n' ';' <"$out/qemu.all")" >&2
+# median wall time, largest peak RSS, median CPU time (user + sys)
+median() {
+  local wall cpu kib
+  wall=$(sort -n -k1,1 "$1" | awk '{ t[NR] = $1 } END { print t[int((NR + 1) / 2)] }')
+  cpu=$(sort -n -k3,3 "$1" | awk '{ t[NR] = $3 } END { print t[int((NR + 1) / 2)] }')
+  kib=$(awk '$2 > m { m = $2 } END { print m }' "$1")
+  echo "$wall $kib $cpu"
+}
+read -r our_s our_kib our_cpu < <(median "$out/ccimage.all")
+read -r qemu_s qemu_kib qemu_cpu < <(median "$out/qemu.all")
+echo "ccimage runs (wall-s KiB cpu-s): $(tr '\n' ';' <"$out/ccimage.all")" >&2
+echo "qemu-img runs (wall-s KiB cpu-s): $(tr '\n' ';' <"$out/qemu.all")" >&2
 
 qemu-img compare -q "$input" "$ours" || { echo "FAIL: ccimage output differs from the input" >&2; exit 1; }
 qemu-img compare -q "$input" "$theirs" || { echo "FAIL: qemu-img output differs from the input" >&2; exit 1; }
 qemu-img check -q "$ours" || { echo "FAIL: qemu-img check found problems in the ccimage output" >&2; exit 1; }
 
 printf 'input:    %s (10 GiB virtual, 1 GiB data in %d runs)\n' "$input" "$runs"
-printf 'ccimage:  %6.2f s (median)  peak RSS %6d MiB  output %d bytes\n' "$our_s" $((our_kib / 1024)) "$(stat -c %s "$ours")"
-printf 'qemu-img: %6.2f s (median)  peak RSS %6d MiB  output %d bytes\n' "$qemu_s" $((qemu_kib / 1024)) "$(stat -c %s "$theirs")"
+printf 'ccimage:  %6.2f s wall, %5.2f s cpu (medians)  peak RSS %4d MiB  output %d bytes\n' "$our_s" "$our_cpu" $((our_kib / 1024)) "$(stat -c %s "$ours")"
+printf 'qemu-img: %6.2f s wall, %5.2f s cpu (medians)  peak RSS %4d MiB  output %d bytes\n' "$qemu_s" "$qemu_cpu" $((qemu_kib / 1024)) "$(stat -c %s "$theirs")"
 ratio=$(awk -v a="$our_s" -v b="$qemu_s" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
-printf 'ratio ccimage/qemu-img: %s (goal <= 1.0); ccimage peak RSS goal < 200 MiB\n' "$ratio"
+cpu_ratio=$(awk -v a="$our_cpu" -v b="$qemu_cpu" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+printf 'ratio ccimage/qemu-img: %s wall (goal <= 1.0), %s cpu; ccimage peak RSS goal < 200 MiB\n' "$ratio" "$cpu_ratio"
