@@ -2,8 +2,8 @@
 # Benchmark: `ccimage qcow2 convert` against `qemu-img convert -O qcow2` on the same sparse raw disk.
 # Input (bench/out/qcow2-convert/input.raw, kept out of git): 10 GiB sparse file holding 1 GiB of pseudo-random data
 # in 256 runs of 4 MiB at pseudo-random 4 KiB-aligned offsets (fixed seed, so every run builds the same file).
-# Page cache: the input is read once to warm it; each tool converts once untimed, then ROUNDS (default 3) timed
-# rounds alternate which tool goes first; the median wall time, median CPU time (user+sys, less sensitive to other
+# Page cache: the input is read once to warm it; in each of ROUNDS (default 3) rounds each tool converts twice in a
+# row and the second conversion is timed; rounds alternate which tool goes first; the median wall time, median CPU time (user+sys, less sensitive to other
 # load on the machine) and largest peak RSS of each are reported. `sync` runs
 # before every conversion so neither tool pays for writing back the other's output. Both outputs are verified with `qemu-img compare` and `qemu-img check`.
 # Goal: time ratio ccimage/qemu-img <= 1.0 and ccimage peak RSS < 200 MiB.
@@ -55,17 +55,21 @@ measure() { # name, output, command... → prints "wall-seconds kib cpu-seconds"
 ours="$out/ccimage.qcow2"
 theirs="$out/qemu-img.qcow2"
 rounds=${ROUNDS:-3}
-# One untimed warm-up each, then $rounds rounds alternating which tool goes first; the median of each is reported.
-measure ccimage "$ours" dotnet "$ccimage" qcow2 convert "$input" "$ours" >/dev/null
-measure qemu "$theirs" qemu-img convert -O qcow2 "$input" "$theirs" >/dev/null
+# Each timed conversion directly follows an untimed conversion by the same tool (what the previous run left in
+# the page cache and the allocator affects the next one); rounds alternate which tool goes first.
+pair() { # name, output, command...: untimed run, then timed run appended to $out/<name>.all
+  local name="$1" output="$2"; shift 2
+  measure "$name" "$output" "$@" >/dev/null
+  measure "$name" "$output" "$@" >>"$out/$name.all"
+}
 : >"$out/ccimage.all"; : >"$out/qemu.all"
 for ((r = 0; r < rounds; r++)); do
   if ((r % 2 == 0)); then
-    measure ccimage "$ours" dotnet "$ccimage" qcow2 convert "$input" "$ours" >>"$out/ccimage.all"
-    measure qemu "$theirs" qemu-img convert -O qcow2 "$input" "$theirs" >>"$out/qemu.all"
+    pair ccimage "$ours" dotnet "$ccimage" qcow2 convert "$input" "$ours"
+    pair qemu "$theirs" qemu-img convert -O qcow2 "$input" "$theirs"
   else
-    measure qemu "$theirs" qemu-img convert -O qcow2 "$input" "$theirs" >>"$out/qemu.all"
-    measure ccimage "$ours" dotnet "$ccimage" qcow2 convert "$input" "$ours" >>"$out/ccimage.all"
+    pair qemu "$theirs" qemu-img convert -O qcow2 "$input" "$theirs"
+    pair ccimage "$ours" dotnet "$ccimage" qcow2 convert "$input" "$ours"
   fi
 done
 # median wall time, largest peak RSS, median CPU time (user + sys)
