@@ -2,10 +2,12 @@
 # Benchmark: `ccimage qcow2 convert` against `qemu-img convert -O qcow2` on the same sparse raw disk.
 # Input (bench/out/qcow2-convert/input.raw, kept out of git): 10 GiB sparse file holding 1 GiB of pseudo-random data
 # in 256 runs of 4 MiB at pseudo-random 4 KiB-aligned offsets (fixed seed, so every run builds the same file).
-# Page cache: the input is read once to warm it; in each of ROUNDS (default 3) rounds each tool converts twice in a
-# row and the second conversion is timed; rounds alternate which tool goes first; the median wall time, median CPU time (user+sys, less sensitive to other
-# load on the machine) and largest peak RSS of each are reported. `sync` runs
-# before every conversion so neither tool pays for writing back the other's output. Both outputs are verified with `qemu-img compare` and `qemu-img check`.
+# Method: the input is read once to warm the page cache. In each of ROUNDS (default 3) rounds each tool converts
+# twice in a row and the second conversion is timed (a run is affected by what the previous one left behind);
+# rounds alternate which tool goes first, and `sync` runs before every conversion so neither tool pays for writing
+# back the other's output. Reported: median wall time, median CPU time (user+sys, less sensitive to other load on
+# the machine) and largest peak RSS of each. Both outputs are verified with `qemu-img compare`, ours also with
+# `qemu-img check`.
 # Goal: time ratio ccimage/qemu-img <= 1.0 and ccimage peak RSS < 200 MiB.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
