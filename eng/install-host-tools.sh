@@ -11,6 +11,7 @@ packages=(
   dpkg                # dpkg-deb: unpacking downloaded packages
   time hyperfine      # benchmarks
   gcc libc6-dev       # links the NativeAOT ccimage that bench/measure times
+  openssl             # bench inputs: deterministic pseudo-random data (AES-CTR stream)
 )
 missing=()
 for p in "${packages[@]}"; do

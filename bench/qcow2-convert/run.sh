@@ -2,9 +2,12 @@
 # Benchmark: `ccimage qcow2 convert` against `qemu-img convert -O qcow2` on the same sparse raw disk.
 # Input (bench/out/qcow2-convert/input.raw, kept out of git): 10 GiB sparse file holding 1 GiB of pseudo-random data
 # in 256 runs of 4 MiB at pseudo-random 4 KiB-aligned offsets (fixed seed, so every run builds the same file).
-# Page cache: the input is read once to warm it; each tool converts once untimed, then ROUNDS (default 3) timed
-# rounds alternate which tool goes first; the median time and the largest peak RSS of each are reported. `sync` runs
-# before every conversion so neither tool pays for writing back the other's output. Both outputs are verified with `qemu-img compare` and `qemu-img check`.
+# Method: the input is read once to warm the page cache. In each of ROUNDS (default 3) rounds each tool converts
+# twice in a row and the second conversion is timed (a run is affected by what the previous one left behind);
+# rounds alternate which tool goes first, and `sync` runs before every conversion so neither tool pays for writing
+# back the other's output. Reported: median wall time, median CPU time (user+sys, less sensitive to other load on
+# the machine) and largest peak RSS of each. Both outputs are verified with `qemu-img compare`, ours also with
+# `qemu-img check`.
 # Goal: time ratio ccimage/qemu-img <= 1.0 and ccimage peak RSS < 200 MiB.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -43,42 +46,54 @@ if [ ! -f "$input" ] || [ "$(stat -c %s "$input")" -ne "$size" ] || [ ! -f "$inp
 fi
 cat "$input" >/dev/null # warm the page cache (holes cost nothing)
 
-measure() { # name, output, command... → prints "seconds kib"
+measure() { # name, output, command... → prints "wall-seconds kib cpu-seconds"
   local name="$1" output="$2"; shift 2
   rm -f "$output"
   sync # write back earlier outputs so neither tool pays for the other's dirty pages
-  /usr/bin/time -f '%e %M' -o "$out/$name.time" "$@"
-  cat "$out/$name.time"
+  /usr/bin/time -f '%e %M %U %S' -o "$out/$name.time" "$@"
+  awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }' "$out/$name.time"
 }
 
 ours="$out/ccimage.qcow2"
 theirs="$out/qemu-img.qcow2"
 rounds=${ROUNDS:-3}
-# One untimed warm-up each, then $rounds rounds alternating which tool goes first; the median of each is reported.
-measure ccimage "$ours" dotnet "$ccimage" qcow2 convert "$input" "$ours" >/dev/null
-measure qemu "$theirs" qemu-img convert -O qcow2 "$input" "$theirs" >/dev/null
+# Each timed conversion directly follows an untimed conversion by the same tool (what the previous run left in
+# the page cache and the allocator affects the next one); rounds alternate which tool goes first.
+pair() { # name, output, command...: untimed run, then timed run appended to $out/<name>.all
+  local name="$1" output="$2"; shift 2
+  measure "$name" "$output" "$@" >/dev/null
+  measure "$name" "$output" "$@" >>"$out/$name.all"
+}
 : >"$out/ccimage.all"; : >"$out/qemu.all"
 for ((r = 0; r < rounds; r++)); do
   if ((r % 2 == 0)); then
-    measure ccimage "$ours" dotnet "$ccimage" qcow2 convert "$input" "$ours" >>"$out/ccimage.all"
-    measure qemu "$theirs" qemu-img convert -O qcow2 "$input" "$theirs" >>"$out/qemu.all"
+    pair ccimage "$ours" dotnet "$ccimage" qcow2 convert "$input" "$ours"
+    pair qemu "$theirs" qemu-img convert -O qcow2 "$input" "$theirs"
   else
-    measure qemu "$theirs" qemu-img convert -O qcow2 "$input" "$theirs" >>"$out/qemu.all"
-    measure ccimage "$ours" dotnet "$ccimage" qcow2 convert "$input" "$ours" >>"$out/ccimage.all"
+    pair qemu "$theirs" qemu-img convert -O qcow2 "$input" "$theirs"
+    pair ccimage "$ours" dotnet "$ccimage" qcow2 convert "$input" "$ours"
   fi
 done
-median() { sort -n -k1,1 "$1" | awk '{ t[NR] = $1; if ($2 > m) m = $2 } END { print t[int((NR + 1) / 2)], m }'; }
-read -r our_s our_kib < <(median "$out/ccimage.all")
-read -r qemu_s qemu_kib < <(median "$out/qemu.all")
-echo "ccimage runs (s KiB): $(tr '\n' ';' <"$out/ccimage.all")" >&2
-echo "qemu-img runs (s KiB): $(tr '\n' ';' <"$out/qemu.all")" >&2
+# median wall time, largest peak RSS, median CPU time (user + sys)
+median() {
+  local wall cpu kib
+  wall=$(sort -n -k1,1 "$1" | awk '{ t[NR] = $1 } END { print t[int((NR + 1) / 2)] }')
+  cpu=$(sort -n -k3,3 "$1" | awk '{ t[NR] = $3 } END { print t[int((NR + 1) / 2)] }')
+  kib=$(awk '$2 > m { m = $2 } END { print m }' "$1")
+  echo "$wall $kib $cpu"
+}
+read -r our_s our_kib our_cpu < <(median "$out/ccimage.all")
+read -r qemu_s qemu_kib qemu_cpu < <(median "$out/qemu.all")
+echo "ccimage runs (wall-s KiB cpu-s): $(tr '\n' ';' <"$out/ccimage.all")" >&2
+echo "qemu-img runs (wall-s KiB cpu-s): $(tr '\n' ';' <"$out/qemu.all")" >&2
 
 qemu-img compare -q "$input" "$ours" || { echo "FAIL: ccimage output differs from the input" >&2; exit 1; }
 qemu-img compare -q "$input" "$theirs" || { echo "FAIL: qemu-img output differs from the input" >&2; exit 1; }
 qemu-img check -q "$ours" || { echo "FAIL: qemu-img check found problems in the ccimage output" >&2; exit 1; }
 
 printf 'input:    %s (10 GiB virtual, 1 GiB data in %d runs)\n' "$input" "$runs"
-printf 'ccimage:  %6.2f s (median)  peak RSS %6d MiB  output %d bytes\n' "$our_s" $((our_kib / 1024)) "$(stat -c %s "$ours")"
-printf 'qemu-img: %6.2f s (median)  peak RSS %6d MiB  output %d bytes\n' "$qemu_s" $((qemu_kib / 1024)) "$(stat -c %s "$theirs")"
+printf 'ccimage:  %6.2f s wall, %5.2f s cpu (medians)  peak RSS %4d MiB  output %d bytes\n' "$our_s" "$our_cpu" $((our_kib / 1024)) "$(stat -c %s "$ours")"
+printf 'qemu-img: %6.2f s wall, %5.2f s cpu (medians)  peak RSS %4d MiB  output %d bytes\n' "$qemu_s" "$qemu_cpu" $((qemu_kib / 1024)) "$(stat -c %s "$theirs")"
 ratio=$(awk -v a="$our_s" -v b="$qemu_s" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
-printf 'ratio ccimage/qemu-img: %s (goal <= 1.0); ccimage peak RSS goal < 200 MiB\n' "$ratio"
+cpu_ratio=$(awk -v a="$our_cpu" -v b="$qemu_cpu" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+printf 'ratio ccimage/qemu-img: %s wall (goal <= 1.0), %s cpu; ccimage peak RSS goal < 200 MiB\n' "$ratio" "$cpu_ratio"

@@ -17,6 +17,9 @@ public static class Qcow2Format
     /// <summary>Minimum header_length of a version 3 header (bytes 0..103).</summary>
     public const int Version3MinHeaderLength = 104;
 
+    /// <summary>A version 3 header_length is a multiple of this (header padding).</summary>
+    public const int HeaderLengthAlignment = 8;
+
     /// <summary>The header_length we write: 104 bytes plus compression_type and padding to a multiple of 8.</summary>
     public const int Version3HeaderLengthWritten = 112;
 

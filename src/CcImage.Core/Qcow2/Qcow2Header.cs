@@ -116,9 +116,9 @@ public sealed record Qcow2Header
         {
             uint headerLength = BinaryPrimitives.ReadUInt32BigEndian(start[OffsetHeaderLength..]);
             uint refcountOrder = BinaryPrimitives.ReadUInt32BigEndian(start[OffsetRefcountOrder..]);
-            if (headerLength < Version3MinHeaderLength || headerLength > h.ClusterSize)
+            if (headerLength < Version3MinHeaderLength || headerLength > h.ClusterSize || headerLength % HeaderLengthAlignment != 0)
                 throw Diag.Error("Qcow2BadHeaderField", path, "header_length", headerLength,
-                    $"it must be {Version3MinHeaderLength}..cluster_size");
+                    $"it must be a multiple of {HeaderLengthAlignment} from {Version3MinHeaderLength} to cluster_size");
             if (headerLength > start.Length)
                 throw Diag.Error("Qcow2Truncated", path, fileSize, "the header");
             if (refcountOrder > MaxRefcountOrder)

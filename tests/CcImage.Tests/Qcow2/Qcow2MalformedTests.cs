@@ -90,6 +90,7 @@ public class Qcow2MalformedTests
         ["huge-refcount-table", "CCIMG2011"],
         ["refcount-table-offset-zero", "CCIMG2012"],
         ["header-length-short", "CCIMG2004"],
+        ["header-length-unaligned", "CCIMG2004"],
         ["refcount-order-7", "CCIMG2004"],
         ["extension-length-absurd", "CCIMG2004"],
         ["backing-file-offset", "CCIMG2005"],
@@ -134,6 +135,7 @@ public class Qcow2MalformedTests
             case "huge-refcount-table": PatchU32(path, OffsetRefcountTableClusters, 0x10000000); break;
             case "refcount-table-offset-zero": PatchU64(path, OffsetRefcountTableOffset, 0); break;
             case "header-length-short": PatchU32(path, OffsetHeaderLength, 50); break;
+            case "header-length-unaligned": PatchU32(path, OffsetHeaderLength, 108); break;
             case "refcount-order-7": PatchU32(path, OffsetRefcountOrder, 7); break;
             case "extension-length-absurd":
                 PatchU32(path, Version3HeaderLengthWritten, ExtensionFeatureNameTable);
