@@ -7,6 +7,9 @@ namespace CcImage.Cli.Commands;
 
 internal static class CliErrors
 {
+    /// <summary>Exit code after Ctrl+C or SIGTERM (128 + SIGINT, as shells report it).</summary>
+    public const int ExitCancelled = 130;
+
     private static readonly CancellationTokenSource Cancellation = new();
     private static PosixSignalRegistration? _sigterm;
 
@@ -42,8 +45,8 @@ internal static class CliErrors
         }
         catch (OperationCanceledException)
         {
-            Console.Error.WriteLine("ccimage: cancelled");
-            return 130;
+            Console.Error.WriteLine("ccimage: cancelled; nothing was written");
+            return ExitCancelled;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -11,9 +11,6 @@ namespace CcImage.Cli.Commands;
 
 internal static class Qcow2Command
 {
-    /// <summary>Exit code after Ctrl+C or SIGTERM (128 + SIGINT, as shells report it).</summary>
-    private const int ExitCancelled = 130;
-
     public static Command Create()
     {
         var command = new Command("qcow2", "Convert, resize and inspect qcow2 images.");
@@ -38,24 +35,13 @@ internal static class Qcow2Command
         };
         command.SetAction(result => CliErrors.Guard(() =>
         {
-            // Ctrl+C / SIGTERM cancel the conversion; the writer then deletes its temp file before we exit.
-            using var cancel = new CancellationTokenSource();
-            using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; cancel.Cancel(); });
-            using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cancel.Cancel(); });
-            try
-            {
-                string input = RequireFile(result.GetValue(raw)!, "RAW");
-                long size = SizeParser.Parse(result.GetValue(clusterSize)!, "--cluster-size");
-                Qcow2Writer.ValidateClusterSize(size);
-                using var source = new RawFileSource(input);
-                new Qcow2Writer((int)size).Convert(source, result.GetValue(output)!, cancel.Token);
-                return 0;
-            }
-            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-            {
-                Console.Error.WriteLine("ccimage: cancelled; nothing was written");
-                return ExitCancelled;
-            }
+            // Ctrl+C / SIGTERM cancel CliErrors.Token; the writer then deletes its temp file before we exit (130).
+            string input = RequireFile(result.GetValue(raw)!, "RAW");
+            long size = SizeParser.Parse(result.GetValue(clusterSize)!, "--cluster-size");
+            Qcow2Writer.ValidateClusterSize(size);
+            using var source = new RawFileSource(input);
+            new Qcow2Writer((int)size).Convert(source, result.GetValue(output)!, CliErrors.Token);
+            return 0;
         }));
         return command;
     }

@@ -82,7 +82,7 @@ internal static class VerityCommand
             if (parameters.DataBlockSize > PageSize)
                 Console.Error.WriteLine($"WARNING: Kernel cannot activate device if data block size exceeds page size ({PageSize}).");
 
-            var result = VerityFormatter.Format(r.GetValue(data)!, r.GetValue(hash)!, parameters);
+            var result = VerityFormatter.Format(r.GetValue(data)!, r.GetValue(hash)!, parameters, cancellationToken: CliErrors.Token);
             string? rootHashFile = r.GetValue(common.RootHashFile);
             if (rootHashFile != null)
                 WriteRootHashFile(rootHashFile, result.RootHashHex);
@@ -117,7 +117,7 @@ internal static class VerityCommand
             }
             string rootText = r.GetValue(rootHash) ?? ReadRootHashFile(r.GetValue(common.RootHashFile), parameters.Algorithm);
             byte[] root = VerityVerifier.ParseRootHash(rootText, parameters.Algorithm);
-            var result = VerityVerifier.Verify(r.GetValue(data)!, r.GetValue(hash)!, parameters, root);
+            var result = VerityVerifier.Verify(r.GetValue(data)!, r.GetValue(hash)!, parameters, root, cancellationToken: CliErrors.Token);
             if (result.Corruption is { } bad)
             {
                 throw bad.InData

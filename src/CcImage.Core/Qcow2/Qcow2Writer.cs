@@ -6,6 +6,7 @@
 //   clusters 1 .. L           L1 table (none for an empty disk)
 //   then, per L2 range with data: its L2 table, followed by that range's data clusters in virtual order
 //   then the refcount blocks (every cluster of the file has refcount 1), then the refcount table.
+using CcImage.Core.Caching;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Numerics;
@@ -45,24 +46,12 @@ public sealed class Qcow2Writer
     }
 
     /// <summary>Writes <paramref name="source"/> as qcow2 to <paramref name="destination"/> (temp file beside it, then rename).</summary>
-    public void Convert(IDiskSource source, string destination, CancellationToken cancellationToken = default)
-    {
-        string full = Path.GetFullPath(destination);
-        string temp = full + ".tmp-" + Convert16Hex(Random.Shared.NextInt64());
-        try
+    public void Convert(IDiskSource source, string destination, CancellationToken cancellationToken = default) =>
+        AtomicFile.Write(destination, temp =>
         {
-            using (var output = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None))
-                Write(source, output, cancellationToken);
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
-    }
-
-    private static string Convert16Hex(long value) => value.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+            using var output = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+            Write(source, output, cancellationToken);
+        });
 
     /// <summary>Writes the image into an empty, writable file.</summary>
     public void Write(IDiskSource source, SafeFileHandle output, CancellationToken cancellationToken = default)
