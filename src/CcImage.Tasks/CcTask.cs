@@ -27,6 +27,10 @@ public abstract class CcTask : Microsoft.Build.Utilities.Task, ICancelableTask
         {
             LogError(e);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogError(Diag.Error("FileOperationFailed", e.Message));
+        }
         catch (OperationCanceledException)
         {
             Log.LogMessage(MessageImportance.High, "Cancelled.");
