@@ -37,9 +37,9 @@ public class SdkProjectTests
         SdkFixture.Dotnet("build", project).AssertSuccess("dotnet build");
         string image = Image(project);
         Assert.IsTrue(File.Exists(image), "the base image was not written");
-        RefTools.QemuImgCheck(image);
+        QemuImg.AssertCheckClean(image);
         string raw = image + ".raw";
-        RefTools.QemuImg("convert", "-O", "raw", image, raw);
+        QemuImg.Must("convert", "-O", "raw", image, raw);
         string sgdisk = RefTools.Run("sgdisk", "-v", raw).Output;
         StringAssert.Contains(sgdisk, "No problems found");
         string json = RefTools.Run("sfdisk", "--json", raw).StandardOutput;
@@ -142,12 +142,12 @@ public class SdkProjectTests
         string project = SdkFixture.CreateProject("resize", "<Project Sdk=\"CcImage.Sdk\" />");
         string dir = Path.GetDirectoryName(project)!;
         string image = Path.Combine(dir, "disk.qcow2");
-        RefTools.QemuImg("create", "-f", "qcow2", image, "1G");
+        QemuImg.Must("create", "-f", "qcow2", image, "1G");
 
         SdkFixture.Dotnet("build", project, "-t:ResizeQcow2", "-p:CcResizeInput=disk.qcow2", "-p:CcImageSize=3G", "-p:CcResizeGrowGpt=false")
             .AssertSuccess("resize");
-        StringAssert.Contains(RefTools.QemuImg("info", "--output=json", image).StandardOutput, "\"virtual-size\": 3221225472");
-        RefTools.QemuImgCheck(image);
+        Assert.AreEqual(3L << 30, QemuImg.Info(image).GetProperty("virtual-size").GetInt64());
+        QemuImg.AssertCheckClean(image);
         string hash = Sha256(image);
 
         var again = SdkFixture.Dotnet("build", project, "-t:ResizeQcow2", "-p:CcResizeInput=disk.qcow2", "-p:CcImageSize=3G", "-p:CcResizeGrowGpt=false")
@@ -168,10 +168,10 @@ public class SdkProjectTests
         SdkFixture.Dotnet("build", project).AssertSuccess("build");
         string image = Image(project);
         SdkFixture.Dotnet("build", project, "-t:ResizeQcow2", $"-p:CcResizeInput={image}").AssertSuccess("resize");
-        StringAssert.Contains(RefTools.QemuImg("info", "--output=json", image).StandardOutput, "\"virtual-size\": 10737418240");
-        RefTools.QemuImgCheck(image);
+        Assert.AreEqual(10L << 30, QemuImg.Info(image).GetProperty("virtual-size").GetInt64());
+        QemuImg.AssertCheckClean(image);
         string raw = image + ".raw";
-        RefTools.QemuImg("convert", "-O", "raw", image, raw);
+        QemuImg.Must("convert", "-O", "raw", image, raw);
         StringAssert.Contains(RefTools.Run("sgdisk", "-v", raw).Output, "No problems found");
         File.Delete(raw);
     }

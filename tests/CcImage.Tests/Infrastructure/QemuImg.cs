@@ -1,8 +1,8 @@
-// Runs the real qemu-img (package qemu-utils) for the qcow2 cross-checks and returns exit code and output.
+// Runs the real qemu-img (package qemu-utils) for the cross-checks: check, compare, info, and plain commands.
 using CcImage.Core.Diagnostics;
 using CcImage.Core.Tools;
 
-namespace CcImage.Tests.Qcow2;
+namespace CcImage.Tests;
 
 internal static class QemuImg
 {
