@@ -1,33 +1,26 @@
-// The ComputeVerity MSBuild task, run by a real `dotnet msbuild` on a temporary project: outputs match veritysetup.
+// The ComputeVerity MSBuild task, run through the packed SDK by a real `dotnet build` of a temporary project: its
+// outputs match veritysetup.
 using System.Text.RegularExpressions;
+using CcImage.Tests.Sdk;
 
 namespace CcImage.Tests.Verity;
 
 [TestClass]
 public sealed class ComputeVerityTaskTests
 {
-    private static string TasksAssembly()
-    {
-        string configuration = AppContext.BaseDirectory.Contains("/bin/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-        string path = Path.Combine(TestPaths.RepoRoot, "src", "CcImage.Tasks", "bin", configuration, "net8.0", "CcImage.Tasks.dll");
-        Assert.IsTrue(File.Exists(path), $"{path} is missing: build CcImage.Sdk.sln first");
-        return path;
-    }
-
     [TestMethod]
     public void ComputeVerity_AppendedWithSeed_OutputsRootHashThatVeritysetupVerifies()
     {
-        string dir = TestPaths.NewTempDir("verity-task");
+        string project = SdkFixture.CreateProject("verity-task", "<Project Sdk=\"CcImage.Sdk\" />");
+        string dir = Path.GetDirectoryName(project)!;
         try
         {
             string data = Path.Combine(dir, "root.img");
             var bytes = new byte[4096 * 100 + 1000];
             new Random(3).NextBytes(bytes);
             File.WriteAllBytes(data, bytes);
-            string project = Path.Combine(dir, "p.proj");
             File.WriteAllText(project, $"""
-                <Project>
-                  <UsingTask TaskName="CcImage.Tasks.ComputeVerity" AssemblyFile="{TasksAssembly()}" />
+                <Project Sdk="CcImage.Sdk">
                   <Target Name="Run">
                     <ComputeVerity DataPath="{data}" SaltSeed="site-a/root">
                       <Output TaskParameter="RootHash" PropertyName="Root" />
@@ -39,7 +32,7 @@ public sealed class ComputeVerityTaskTests
                   </Target>
                 </Project>
                 """);
-            var build = ReferenceTool.Run("dotnet", ["msbuild", project, "-t:Run", "-nologo", "-v:m"], dir);
+            var build = SdkFixture.Dotnet("build", project, "-t:Run", "-nologo");
             Assert.AreEqual(0, build.ExitCode, build.StandardOutput + build.StandardError);
             var m = Regex.Match(build.StandardOutput, @"RESULT ([0-9a-f]{64}) ([0-9a-f]{64}) ([0-9a-f-]{36}) (\d+)");
             Assert.IsTrue(m.Success, build.StandardOutput);
