@@ -42,8 +42,7 @@ public sealed class AssembleDisk : CcTask
         var specs = Partitions
             .Select(item => PartitionSpec.FromMetadata(item.ItemSpec, item.GetMetadata))
             .ToList();
-        if (!long.TryParse(SourceDateEpoch, NumberStyles.None, CultureInfo.InvariantCulture, out long epoch))
-            throw Core.Diagnostics.Diag.Error("InvalidSourceDateEpoch", SourceDateEpoch);
+        uint epoch = Core.Config.SourceDateEpoch.Parse(SourceDateEpoch);
         long clusterSize = SizeParser.Parse(ClusterSize, "CcClusterSize");
         var request = new DiskImageRequest(specs, OutputPath, Seed, WorkDirectory)
         {

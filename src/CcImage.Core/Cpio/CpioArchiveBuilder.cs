@@ -13,7 +13,6 @@ namespace CcImage.Core.Cpio;
 
 public sealed class CpioArchiveBuilder
 {
-    public const string SourceDateEpochVariable = "SOURCE_DATE_EPOCH";
     /// <summary>07777: permission, set-uid, set-gid and sticky bits.</summary>
     private const uint MaxPermissions = UnixFileStatus.PermissionMask;
     private const int CopyBufferBytes = 1 << 20;
@@ -26,17 +25,6 @@ public sealed class CpioArchiveBuilder
     public uint Mtime { get; }
 
     public int Count => _entries.Count;
-
-    /// <summary>SOURCE_DATE_EPOCH from the environment, or 0 when unset; CCIMG2307 when it is not a valid time.</summary>
-    public static uint MtimeFromEnvironment()
-    {
-        string? text = Environment.GetEnvironmentVariable(SourceDateEpochVariable);
-        if (string.IsNullOrEmpty(text))
-            return 0;
-        return uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out uint value)
-            ? value
-            : throw Diag.Error("CpioBadSourceDateEpoch", text);
-    }
 
     /// <summary>Adds an entry; CCIMG2302 when its path is already in the archive.</summary>
     public void Add(CpioEntry entry)

@@ -5,6 +5,7 @@
 using System.Globalization;
 using System.Text;
 using CcImage.Core.Caching;
+using CcImage.Core.Config;
 using CcImage.Core.Diagnostics;
 using CcImage.Core.Tools;
 
@@ -14,8 +15,6 @@ public static class Ext4Image
 {
     /// <summary>The variable e2fsprogs 1.47 reads its clock from (lib/ext2fs and misc/ honour it; SOURCE_DATE_EPOCH is ignored).</summary>
     public const string FakeTimeVariable = "E2FSPROGS_FAKE_TIME";
-
-    public const string SourceDateEpochVariable = "SOURCE_DATE_EPOCH";
 
     /// <summary>
     /// Writes an ext4 image of <paramref name="sizeBytes"/> (rounded down to 4 KiB blocks) holding the tree of
@@ -32,7 +31,7 @@ public static class Ext4Image
         {
             // e2fsprogs reads a fake time of 0 as "unset" and falls back to the clock, so epoch 0 stamps the superblock with 1.
             [FakeTimeVariable] = Math.Max(sourceDateEpoch, 1).ToString(CultureInfo.InvariantCulture),
-            [SourceDateEpochVariable] = epoch,
+            [SourceDateEpoch.VariableName] = epoch,
             ["MKE2FS_CONFIG"] = null,
         };
         AtomicFile.Write(destination, temp =>
@@ -50,17 +49,6 @@ public static class Ext4Image
             runner.Run(HostTool.Mke2fs, args, environment: environment, cancellationToken: cancellationToken);
             NormalizeInodes(runner, temp, sourceDateEpoch, !preserveOwnership, environment, cancellationToken);
         });
-    }
-
-    /// <summary>SOURCE_DATE_EPOCH from the environment, or 0 when unset; CCIMG1122 when it is not a number of seconds.</summary>
-    public static long SourceDateEpochFromEnvironment()
-    {
-        string? text = Environment.GetEnvironmentVariable(SourceDateEpochVariable);
-        if (string.IsNullOrWhiteSpace(text))
-            return 0;
-        return long.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long value) && value <= uint.MaxValue
-            ? value
-            : throw Diag.Error("SourceDateEpochInvalid", text);
     }
 
     private static void NormalizeInodes(ToolRunner runner, string image, long epoch, bool rootOwnership,

@@ -76,23 +76,4 @@ public sealed class CpioArchiveBuilderTests
         links.Add(CpioEntry.HardLink("a", "missing"));
         Assert.AreEqual("CCIMG2306", Assert.ThrowsExactly<CcImageException>(() => Bytes(links)).Code);
     }
-
-    [TestMethod]
-    public void MtimeFromEnvironment_ReadsSourceDateEpoch()
-    {
-        string? old = Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH");
-        try
-        {
-            Environment.SetEnvironmentVariable("SOURCE_DATE_EPOCH", null);
-            Assert.AreEqual(0u, CpioArchiveBuilder.MtimeFromEnvironment());
-            Environment.SetEnvironmentVariable("SOURCE_DATE_EPOCH", "1700000000");
-            Assert.AreEqual(1700000000u, CpioArchiveBuilder.MtimeFromEnvironment());
-            Environment.SetEnvironmentVariable("SOURCE_DATE_EPOCH", "yesterday");
-            Assert.AreEqual("CCIMG2307", Assert.ThrowsExactly<CcImageException>(() => CpioArchiveBuilder.MtimeFromEnvironment()).Code);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("SOURCE_DATE_EPOCH", old);
-        }
-    }
 }
