@@ -1,6 +1,7 @@
 // MSBuild task ResolveOvmf: the firmware the image boots. A path the user names is used as is; otherwise the file is
 // taken from a Debian package (default OVMF.amdsev.fd from ovmf-amdsev in sid) through CcImage.Core's fetcher,
 // optionally pinned by SHA-256.
+using CcImage.Core.Hashing;
 using CcImage.Core.Diagnostics;
 using CcImage.Core.Packages;
 using CcImage.Core.Snp;
@@ -40,7 +41,7 @@ public sealed class ResolveOvmf : CcTask
             ResolvedPath = File.Exists(OvmfPath) ? Path.GetFullPath(OvmfPath) : throw Diag.Error("InputFileMissing", OvmfPath, "CcOvmf");
             if (!string.IsNullOrWhiteSpace(Sha256))
             {
-                string actual = Convert.ToHexString(FileDigest.Sha256(ResolvedPath)).ToLowerInvariant();
+                string actual = FileHash.Sha256Hex(ResolvedPath);
                 if (!actual.Equals(Sha256.Trim(), StringComparison.OrdinalIgnoreCase))
                     throw Diag.Error("DebianSha256Mismatch", ResolvedPath, "CcOvmf", "given file", actual, Sha256.Trim());
             }

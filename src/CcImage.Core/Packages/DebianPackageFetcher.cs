@@ -2,6 +2,7 @@
 // ovmf-amdsev in sid): a private apt configuration (own sources list with the machine's mirror URI and keyring, own
 // lists and cache) so the host's apt state is untouched, `apt-get download` (index signatures and .deb hashes checked
 // by apt), `dpkg-deb -x`, and a cache keyed by package name and version. Optional SHA-256 pin of the file.
+using CcImage.Core.Hashing;
 using CcImage.Core.Caching;
 using System.Security.Cryptography;
 using CcImage.Core.Diagnostics;
@@ -42,9 +43,7 @@ public sealed class DebianPackageFetcher
             throw Diag.Error("DebianFileNotInPackage", package, resolvedVersion, pathInPackage);
         if (!string.IsNullOrWhiteSpace(expectedSha256))
         {
-            string actual;
-            using (var stream = File.OpenRead(file))
-                actual = Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
+            string actual = FileHash.Sha256Hex(file);
             if (!actual.Equals(expectedSha256.Trim(), StringComparison.OrdinalIgnoreCase))
                 throw Diag.Error("DebianSha256Mismatch", pathInPackage, package, resolvedVersion, actual, expectedSha256.Trim());
         }

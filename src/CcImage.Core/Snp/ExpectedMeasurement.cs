@@ -1,6 +1,7 @@
 // expected-measurement.json: the launch digest a verifier should expect, with every input that determines it (file
 // names and SHA-256s, vCPUs, VMM, guest features, command line), so that `ccimage measure` or sev-snp-measure given
 // the same inputs reproduces `measurement`. NVFlare's key-release policy takes `measurement_base64`.
+using CcImage.Core.Hashing;
 using CcImage.Core.Caching;
 using System.Text.Json;
 using CcImage.Core.Diagnostics;
@@ -57,7 +58,7 @@ public sealed record ExpectedMeasurement
         var kernelHashes = string.IsNullOrEmpty(kernelPath)
             ? null
             : Task.Run(() => LaunchDigestCalculator.HashKernelFiles(kernelPath, initrdPath, cmdline));
-        var ovmfSha256 = Task.Run(() => FileDigest.Sha256(ovmfPath));
+        var ovmfSha256 = Task.Run(() => FileHash.Sha256(ovmfPath));
         var hashes = kernelHashes?.GetAwaiter().GetResult();
         byte[] digest = LaunchDigestCalculator.Calculate(new MeasurementRequest
         {

@@ -1,6 +1,7 @@
 // Computes the launch digest of a guest in each mode: SEV and SEV-ES (SHA-256 over what LAUNCH_UPDATE_DATA and
 // LAUNCH_UPDATE_VMSA encrypt) and SEV-SNP (the PAGE_INFO chain of SNP_LAUNCH_UPDATE: firmware pages, then the SEV
 // metadata items in table order, then one VMSA per vCPU). Large inputs are hashed once, concurrently.
+using CcImage.Core.Hashing;
 using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
@@ -41,8 +42,8 @@ public static class LaunchDigestCalculator
     /// <summary>The kernel hashes table of a kernel, initrd and command line (the SHA-256 of each).</summary>
     public static SevHashTable HashKernelFiles(string kernelPath, string? initrdPath, string? append)
     {
-        var initrd = Task.Run(() => string.IsNullOrEmpty(initrdPath) ? SHA256.HashData(ReadOnlySpan<byte>.Empty) : FileDigest.Sha256(initrdPath));
-        byte[] kernel = FileDigest.Sha256(kernelPath);
+        var initrd = Task.Run(() => string.IsNullOrEmpty(initrdPath) ? SHA256.HashData(ReadOnlySpan<byte>.Empty) : FileHash.Sha256(initrdPath));
+        byte[] kernel = FileHash.Sha256(kernelPath);
         byte[] cmdline = SHA256.HashData(CommandLineBytes(append));
         return new SevHashTable(cmdline, initrd.GetAwaiter().GetResult(), kernel);
     }
@@ -144,7 +145,7 @@ public static class LaunchDigestCalculator
             return;
         if (image.Gpa < 0)
             throw Diag.Error("SnpGpaOutOfRange", image.Gpa);
-        context.UpdateNormalPages(image.Gpa, FileDigest.Sha384Pages(image.Data));
+        context.UpdateNormalPages(image.Gpa, PageDigests.Sha384Pages(image.Data));
     }
 
     /// <summary>
