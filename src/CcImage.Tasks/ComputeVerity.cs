@@ -1,6 +1,7 @@
 // MSBuild task: builds the dm-verity hash tree of a partition image (into a separate hash file, or appended to the image)
 // and returns the root hash, salt, UUID and hash offset for the kernel command line and the partition table.
 // Never random: the salt is given, or derived with the UUID from SaltSeed (docs/verity.md).
+using CcImage.Core.Config;
 using System.Globalization;
 using CcImage.Core.Diagnostics;
 using CcImage.Core.Verity;
@@ -63,8 +64,7 @@ public sealed class ComputeVerity : CcTask
         if (hashPath.Length == 0)
         {
             // Appended: pad the image to a whole number of blocks (so every byte is covered), hash area right after.
-            if (!File.Exists(DataPath))
-                throw Diag.Error("InputFileMissing", DataPath, "DataPath");
+            InputFile.Require(DataPath, "DataPath");
             long length = new FileInfo(DataPath).Length;
             int unit = Math.Max(DataBlockSize, HashBlockSize);
             long offset = (length + unit - 1) / unit * unit;

@@ -1,6 +1,7 @@
 // MSBuild task ResolveOvmf: the firmware the image boots. A path the user names is used as is; otherwise the file is
 // taken from a Debian package (default OVMF.amdsev.fd from ovmf-amdsev in sid) through CcImage.Core's fetcher,
 // optionally pinned by SHA-256.
+using CcImage.Core.Config;
 using CcImage.Core.Hashing;
 using CcImage.Core.Diagnostics;
 using CcImage.Core.Packages;
@@ -38,7 +39,7 @@ public sealed class ResolveOvmf : CcTask
     {
         if (!string.IsNullOrWhiteSpace(OvmfPath))
         {
-            ResolvedPath = File.Exists(OvmfPath) ? Path.GetFullPath(OvmfPath) : throw Diag.Error("InputFileMissing", OvmfPath, "CcOvmf");
+            ResolvedPath = Path.GetFullPath(InputFile.Require(OvmfPath, "CcOvmf"));
             if (!string.IsNullOrWhiteSpace(Sha256))
             {
                 string actual = FileHash.Sha256Hex(ResolvedPath);

@@ -36,7 +36,7 @@ internal static class Qcow2Command
         command.SetAction(result => CliErrors.Guard(() =>
         {
             // Ctrl+C / SIGTERM cancel CliErrors.Token; the writer then deletes its temp file before we exit (130).
-            string input = RequireFile(result.GetValue(raw)!, "RAW");
+            string input = InputFile.Require(result.GetValue(raw)!, "RAW");
             long size = SizeParser.Parse(result.GetValue(clusterSize)!, "--cluster-size");
             Qcow2Writer.ValidateClusterSize(size);
             using var source = new RawFileSource(input);
@@ -57,8 +57,7 @@ internal static class Qcow2Command
         var command = new Command("resize", "Grow a qcow2 image's virtual size (shrinking is refused).") { image, size, growGpt };
         command.SetAction(result => CliErrors.Guard(() =>
         {
-            string path = RequireFile(result.GetValue(image)!, "IMG");
-            ImageResizer.GrowQcow2(path, result.GetValue(size)!, result.GetValue(growGpt), new StderrLog(verbose: false));
+            ImageResizer.GrowQcow2(result.GetValue(image)!, result.GetValue(size)!, result.GetValue(growGpt), new StderrLog(verbose: false));
             return 0;
         }));
         return command;
@@ -70,7 +69,7 @@ internal static class Qcow2Command
         var command = new Command("info", "Print a qcow2 image's summary as JSON.") { image };
         command.SetAction(result => CliErrors.Guard(() =>
         {
-            var info = Qcow2Image.Inspect(RequireFile(result.GetValue(image)!, "IMG"));
+            var info = Qcow2Image.Inspect(InputFile.Require(result.GetValue(image)!, "IMG"));
             using var stdout = Console.OpenStandardOutput();
             using (var json = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true }))
             {
@@ -92,7 +91,4 @@ internal static class Qcow2Command
         }));
         return command;
     }
-
-    private static string RequireFile(string path, string what) =>
-        File.Exists(path) ? path : throw Diag.Error("InputFileMissing", path, what);
 }

@@ -15,8 +15,7 @@ public static class ImageResizer
     /// </summary>
     public static bool GrowQcow2(string path, string sizeText, bool growGpt, ILog log)
     {
-        if (!File.Exists(path))
-            throw Diag.Error("InputFileMissing", path, "the image to resize");
+        InputFile.Require(path, "the image to resize");
         SizeParser.ParseRelative(sizeText, "the new virtual size");
         using var image = Qcow2Image.Open(path, writable: true);
         long newSize = image.ResolveNewSize(sizeText);

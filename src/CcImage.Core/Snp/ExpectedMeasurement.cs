@@ -1,6 +1,7 @@
 // expected-measurement.json: the launch digest a verifier should expect, with every input that determines it (file
 // names and SHA-256s, vCPUs, VMM, guest features, command line), so that `ccimage measure` or sev-snp-measure given
 // the same inputs reproduces `measurement`. NVFlare's key-release policy takes `measurement_base64`.
+using CcImage.Core.Config;
 using CcImage.Core.Hashing;
 using CcImage.Core.Caching;
 using System.Text.Json;
@@ -52,8 +53,8 @@ public sealed record ExpectedMeasurement
         if (string.IsNullOrEmpty(kernelPath) && (!string.IsNullOrEmpty(initrdPath) || !string.IsNullOrEmpty(cmdline)))
             throw Diag.Error("SnpKernelRequired", string.IsNullOrEmpty(initrdPath) ? "a kernel command line" : "an initrd");
         foreach (var (path, what) in new[] { (ovmfPath, "the firmware"), (kernelPath, "the kernel"), (initrdPath, "the initrd") })
-            if (!string.IsNullOrEmpty(path) && !File.Exists(path))
-                throw Diag.Error("InputFileMissing", path, what);
+            if (!string.IsNullOrEmpty(path))
+                InputFile.Require(path, what);
 
         var kernelHashes = string.IsNullOrEmpty(kernelPath)
             ? null

@@ -1,5 +1,6 @@
 // File helpers shared by the verity formatter and verifier: opening the data and hash files, telling whether both
 // names are one file, reading exactly, and the same-file overlap rule of veritysetup.
+using CcImage.Core.Config;
 using CcImage.Core.Cpio;
 using CcImage.Core.Diagnostics;
 using System.Runtime.InteropServices;
@@ -21,8 +22,7 @@ internal static partial class VerityFiles
 
     public static SafeFileHandle OpenExisting(string path, string what, bool writable)
     {
-        if (!File.Exists(path))
-            throw Diag.Error("InputFileMissing", path, what);
+        InputFile.Require(path, what);
         return File.OpenHandle(path, FileMode.Open, writable ? FileAccess.ReadWrite : FileAccess.Read, FileShare.ReadWrite);
     }
 
