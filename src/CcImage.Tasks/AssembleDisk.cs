@@ -1,5 +1,4 @@
 // Task: turns the project's CcPartition items into a GPT disk inside a qcow2 image (BuildBaseImage's disk step).
-using System.Globalization;
 using CcImage.Core.Config;
 using CcImage.Core.Disk;
 using CcImage.Core.Tools;

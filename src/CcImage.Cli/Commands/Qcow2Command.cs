@@ -1,6 +1,5 @@
 // `ccimage qcow2`: convert a raw disk to qcow2, grow a qcow2 image's virtual size, and print an image's summary as JSON.
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using CcImage.Core.Config;
 using CcImage.Core.Diagnostics;

@@ -3,7 +3,6 @@
 using CcImage.Core.Caching;
 using System.CommandLine;
 using System.Globalization;
-using System.Security.Cryptography;
 using CcImage.Core.Diagnostics;
 using CcImage.Core.Verity;
 

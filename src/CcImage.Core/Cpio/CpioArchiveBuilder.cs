@@ -5,7 +5,6 @@
 // (0755, root), and a hard-link group stores its data once, on its last entry.
 // Spec: libarchive cpio(5) "New ASCII Format" (hard links: "the data is stored with the last link");
 // Linux Documentation/driver-api/early-userspace/buffer-format.rst; reproducible-builds.org SOURCE_DATE_EPOCH.
-using System.Globalization;
 using System.Text;
 using CcImage.Core.Diagnostics;
 

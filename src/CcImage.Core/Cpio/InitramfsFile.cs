@@ -5,7 +5,6 @@
 // Documentation/arch/x86/microcode.rst (early load).
 using CcImage.Core.Caching;
 using System.IO.Compression;
-using System.Security.Cryptography;
 
 namespace CcImage.Core.Cpio;
 

@@ -4,7 +4,6 @@
 // by apt), `dpkg-deb -x`, and a cache keyed by package name and version. Optional SHA-256 pin of the file.
 using CcImage.Core.Hashing;
 using CcImage.Core.Caching;
-using System.Security.Cryptography;
 using CcImage.Core.Diagnostics;
 using CcImage.Core.Tools;
 

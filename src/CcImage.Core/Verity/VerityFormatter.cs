@@ -5,7 +5,6 @@
 // Spec: cryptsetup lib/verity/verity_hash.c (VERITY_create_or_verify_hash), lib/setup.c (_crypt_format_verity),
 // lib/verity/verity.c (VERITY_write_sb), src/veritysetup.c (action_format).
 using CcImage.Core.Caching;
-using System.Security.Cryptography;
 using CcImage.Core.Diagnostics;
 using Microsoft.Win32.SafeHandles;
 
