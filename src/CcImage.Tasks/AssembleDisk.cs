@@ -1,4 +1,5 @@
 // Task: turns the project's CcPartition items into a GPT disk inside a qcow2 image (BuildBaseImage's disk step).
+using CcImage.Core.Diagnostics;
 using CcImage.Core.Config;
 using CcImage.Core.Disk;
 using CcImage.Core.Tools;
@@ -47,7 +48,7 @@ public sealed class AssembleDisk : CcTask
         {
             DiskSize = string.IsNullOrWhiteSpace(DiskSize) ? null : SizeParser.Parse(DiskSize, "CcDiskSize"),
             SectorSize = SectorSize,
-            ClusterSize = clusterSize is > 0 and <= int.MaxValue ? (int)clusterSize : throw Core.Diagnostics.Diag.Error("InvalidSize", ClusterSize, "CcClusterSize"),
+            ClusterSize = clusterSize is > 0 and <= int.MaxValue ? (int)clusterSize : throw Core.Diagnostics.Diag.Error(nameof(Strings.InvalidSize), ClusterSize, "CcClusterSize"),
             SourceDateEpoch = epoch,
             BaseDirectory = ProjectDirectory,
         };

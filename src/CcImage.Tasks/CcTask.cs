@@ -6,6 +6,7 @@ using Microsoft.Build.Utilities;
 
 namespace CcImage.Tasks;
 
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "MSBuild never disposes a task; the token source holds no timer or handle that needs releasing.")]
 public abstract class CcTask : Microsoft.Build.Utilities.Task, ICancelableTask
 {
     private readonly CancellationTokenSource _cancel = new();
@@ -29,7 +30,7 @@ public abstract class CcTask : Microsoft.Build.Utilities.Task, ICancelableTask
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            LogError(Diag.Error("FileOperationFailed", e.Message));
+            LogError(Diag.Error(nameof(Strings.FileOperationFailed), e.Message));
         }
         catch (OperationCanceledException)
         {

@@ -48,7 +48,7 @@ public sealed class ComputeVerity : CcTask
     protected override void ExecuteCore()
     {
         if (string.IsNullOrEmpty(Salt) && string.IsNullOrEmpty(SaltSeed))
-            throw Diag.Error("RequiredPropertyMissing", "Salt or SaltSeed", "the dm-verity salt (hex) or a seed to derive it from");
+            throw Diag.Error(nameof(Strings.RequiredPropertyMissing), "Salt or SaltSeed", "the dm-verity salt (hex) or a seed to derive it from");
         byte[] salt = !string.IsNullOrEmpty(Salt) ? VeritySalt.Parse(Salt) : VeritySeed.DeriveSalt(SaltSeed!);
         string uuid = !string.IsNullOrEmpty(Uuid) ? Uuid
             : VeritySeed.DeriveUuid(!string.IsNullOrEmpty(SaltSeed) ? SaltSeed : "salt:" + VeritySalt.Format(salt));

@@ -47,7 +47,7 @@ public sealed class MeasureSnp : CcTask
     protected override void ExecuteCore()
     {
         if (string.IsNullOrWhiteSpace(OvmfPath))
-            throw Diag.Error("RequiredPropertyMissing", "CcOvmf", "the OVMF firmware the VM boots");
+            throw Diag.Error(nameof(Strings.RequiredPropertyMissing), "CcOvmf", "the OVMF firmware the VM boots");
         var result = ExpectedMeasurement.Compute(Mode, OvmfPath, NullIfEmpty(KernelPath), NullIfEmpty(InitrdPath),
             NullIfEmpty(KernelCmdline), Vcpus, VcpuType, VmmType, GuestFeatures);
         result.WriteJson(OutputPath);

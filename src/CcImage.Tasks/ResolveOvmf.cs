@@ -44,7 +44,7 @@ public sealed class ResolveOvmf : CcTask
             {
                 string actual = FileHash.Sha256Hex(ResolvedPath);
                 if (!actual.Equals(Sha256.Trim(), StringComparison.OrdinalIgnoreCase))
-                    throw Diag.Error("DebianSha256Mismatch", ResolvedPath, "CcOvmf", "given file", actual, Sha256.Trim());
+                    throw Diag.Error(nameof(Strings.DebianSha256Mismatch), ResolvedPath, "CcOvmf", "given file", actual, Sha256.Trim());
             }
             return;
         }

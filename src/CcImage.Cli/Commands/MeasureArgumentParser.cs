@@ -172,10 +172,10 @@ internal static class MeasureArgumentParser
     private static string VcpuType(string value) =>
         VcpuSignature.TryGetByType(value, out _)
             ? value
-            : throw Diag.Error("SnpUnknownVcpuType", value, string.Join(", ", VcpuSignature.Types.Select(t => t.Key)));
+            : throw Diag.Error(nameof(Strings.SnpUnknownVcpuType), value, string.Join(", ", VcpuSignature.Types.Select(t => t.Key)));
 
     private static BigInteger Integer(string value, string option, bool autoBase) =>
-        IntegerLiteral.TryParse(value, autoBase, out var result) ? result : throw Diag.Error("SnpIntegerInvalid", value, option);
+        IntegerLiteral.TryParse(value, autoBase, out var result) ? result : throw Diag.Error(nameof(Strings.SnpIntegerInvalid), value, option);
 
-    private static CcImageException Usage(string reason) => Diag.Error("SnpUsage", reason);
+    private static CcImageException Usage(string reason) => Diag.Error(nameof(Strings.SnpUsage), reason);
 }

@@ -42,13 +42,13 @@ internal static class MeasureCommand
             return 0;
         }
         if (!string.IsNullOrEmpty(o.Initrd) && o.Kernel == null)
-            throw Diag.Error("SnpKernelRequired", "--initrd");
+            throw Diag.Error(nameof(Strings.SnpKernelRequired), "--initrd");
         if (!string.IsNullOrEmpty(o.Append) && o.Kernel == null)
-            throw Diag.Error("SnpKernelRequired", "--append");
+            throw Diag.Error(nameof(Strings.SnpKernelRequired), "--append");
         if (o.Mode != "sev" && o.Vcpus == null)
-            throw Diag.Error("SnpVcpusMissing", o.Mode!);
+            throw Diag.Error(nameof(Strings.SnpVcpusMissing), o.Mode!);
         if (!Enum.GetNames<VmmType>().Contains(o.VmmType, StringComparer.Ordinal))
-            throw Diag.Error("SnpUnknownVmmType", o.VmmType);
+            throw Diag.Error(nameof(Strings.SnpUnknownVmmType), o.VmmType);
         var vmmType = Enum.Parse<VmmType>(o.VmmType);
         ulong vcpuSig = ResolveVcpuSig(o, vmmType);
         var mode = o.Mode switch
@@ -66,13 +66,13 @@ internal static class MeasureCommand
             else if (o.VarsSize is { IsZero: false } size)
                 varsSize = size;
             else
-                throw Diag.Error("SnpSvsmOptionsMissing");
+                throw Diag.Error(nameof(Strings.SnpSvsmOptionsMissing));
         }
         if (o.DumpVmsa && mode == SevMode.SEV)
-            throw Diag.Error("SnpDumpVmsaMode");
+            throw Diag.Error(nameof(Strings.SnpDumpVmsaMode));
         var vcpus = o.Vcpus ?? 0;
         if (vcpus > int.MaxValue)
-            throw Diag.Error("SnpVcpusOutOfRange", vcpus);
+            throw Diag.Error(nameof(Strings.SnpVcpusOutOfRange), vcpus);
 
         byte[] digest = LaunchDigestCalculator.Calculate(new MeasurementRequest
         {
@@ -104,7 +104,7 @@ internal static class MeasureCommand
         if (o.VcpuFamily is { IsZero: false } family)
         {
             if (o.VcpuModel is not { } model || o.VcpuStepping is not { } stepping)
-                throw Diag.Error("SnpVcpuFamilyIncomplete");
+                throw Diag.Error(nameof(Strings.SnpVcpuFamilyIncomplete));
             return VcpuSignature.Compute(family, model, stepping);
         }
         if (o.VcpuSig is { IsZero: false } sig)
@@ -112,7 +112,7 @@ internal static class MeasureCommand
         if (o.VcpuType != null && VcpuSignature.TryGetByType(o.VcpuType, out ulong byType))
             return byType;
         if (vmmType == VmmType.QEMU)
-            throw Diag.Error("SnpVcpuSignatureMissing", o.Mode!);
+            throw Diag.Error(nameof(Strings.SnpVcpuSignatureMissing), o.Mode!);
         return 0; // EC2 and GCE put a fixed value in RDX; the signature is not used.
     }
 

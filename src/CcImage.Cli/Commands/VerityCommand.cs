@@ -39,17 +39,17 @@ internal static class VerityCommand
                 command.Options.Add(option);
         }
 
-        public long ReadHashOffset(ParseResult r) => ParseNumber(r.GetValue(HashOffset), 0, "VerityBadHashOffset");
+        public long ReadHashOffset(ParseResult r) => ParseNumber(r.GetValue(HashOffset), 0, nameof(Strings.VerityBadHashOffset));
 
         /// <summary>The parameters given on the command line (salt and uuid as given, or null).</summary>
         public VerityParameters Read(ParseResult r, byte[] salt, string? uuid) => new()
         {
             HashName = VerityHashAlgorithm.Parse(r.GetValue(Hash) ?? VerityHashAlgorithm.Sha256.Name).Name,
-            DataBlockSize = (int)ParseNumber(r.GetValue(DataBlockSize), VerityParameters.DefaultBlockSize, "VerityBadBlockSize", "--data-block-size"),
-            HashBlockSize = (int)ParseNumber(r.GetValue(HashBlockSize), VerityParameters.DefaultBlockSize, "VerityBadBlockSize", "--hash-block-size"),
-            DataBlocks = ParseNumber(r.GetValue(DataBlocks), 0, "VerityBadDataBlocks"),
+            DataBlockSize = (int)ParseNumber(r.GetValue(DataBlockSize), VerityParameters.DefaultBlockSize, nameof(Strings.VerityBadBlockSize), "--data-block-size"),
+            HashBlockSize = (int)ParseNumber(r.GetValue(HashBlockSize), VerityParameters.DefaultBlockSize, nameof(Strings.VerityBadBlockSize), "--hash-block-size"),
+            DataBlocks = ParseNumber(r.GetValue(DataBlocks), 0, nameof(Strings.VerityBadDataBlocks)),
             HashOffset = ReadHashOffset(r),
-            HashType = (int)ParseNumber(r.GetValue(Format), VerityParameters.HashTypeNormal, "VerityBadFormat"),
+            HashType = (int)ParseNumber(r.GetValue(Format), VerityParameters.HashTypeNormal, nameof(Strings.VerityBadFormat)),
             NoSuperblock = r.GetValue(NoSuperblock),
             Salt = salt,
             Uuid = uuid,
@@ -107,7 +107,7 @@ internal static class VerityCommand
             VerityParameters parameters;
             if (r.GetValue(common.NoSuperblock))
             {
-                string saltText = r.GetValue(common.Salt) ?? throw Diag.Error("VeritySaltRequired");
+                string saltText = r.GetValue(common.Salt) ?? throw Diag.Error(nameof(Strings.VeritySaltRequired));
                 parameters = common.Read(r, VeritySalt.Parse(saltText), uuid: null);
             }
             else
@@ -120,8 +120,8 @@ internal static class VerityCommand
             if (result.Corruption is { } bad)
             {
                 throw bad.InData
-                    ? Diag.Error("VerityDataBlockCorrupted", bad)
-                    : Diag.Error("VerityHashBlockCorrupted", bad,
+                    ? Diag.Error(nameof(Strings.VerityDataBlockCorrupted), bad)
+                    : Diag.Error(nameof(Strings.VerityHashBlockCorrupted), bad,
                         bad.Level == result.Layout.Levels - 1 ? "the root hash" : "the digest stored for it in the level above");
             }
             return 0;
@@ -153,10 +153,10 @@ internal static class VerityCommand
     private static string ReadRootHashFile(string? path, VerityHashAlgorithm algorithm)
     {
         if (path is null || !File.Exists(path))
-            throw Diag.Error("VerityRootHashFileInvalid", path ?? "(none: give ROOTHASH or --root-hash-file)");
+            throw Diag.Error(nameof(Strings.VerityRootHashFileInvalid), path ?? "(none: give ROOTHASH or --root-hash-file)");
         string text = File.ReadAllText(path);
         int length = algorithm.DigestSize * 2;
-        return text.Length >= length ? text[..length] : throw Diag.Error("VerityRootHashFileInvalid", path);
+        return text.Length >= length ? text[..length] : throw Diag.Error(nameof(Strings.VerityRootHashFileInvalid), path);
     }
 
     private static long ParseNumber(string? text, long defaultValue, string errorName, string? what = null)

@@ -7,5 +7,5 @@ public static class InputFile
 {
     /// <summary>Returns <paramref name="path"/> when it is an existing file, else throws CCIMG1003 naming <paramref name="what"/>.</summary>
     public static string Require(string path, string what) =>
-        File.Exists(path) ? path : throw Diag.Error("InputFileMissing", path, what);
+        File.Exists(path) ? path : throw Diag.Error(nameof(Strings.InputFileMissing), path, what);
 }

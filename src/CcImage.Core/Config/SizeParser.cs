@@ -10,7 +10,7 @@ public static class SizeParser
     public static long Parse(string text, string what)
     {
         var (relative, value) = ParseRelative(text, what);
-        return relative ? throw Diag.Error("InvalidSize", text, what) : value;
+        return relative ? throw Diag.Error(nameof(Strings.InvalidSize), text, what) : value;
     }
 
     /// <summary>Parses a size that may start with '+' (grow by), returning whether it did.</summary>
@@ -19,7 +19,7 @@ public static class SizeParser
         string s = (text ?? "").Trim();
         bool relative = s.StartsWith('+');
         if (relative) s = s[1..];
-        if (s.Length == 0) throw Diag.Error("InvalidSize", text, what);
+        if (s.Length == 0) throw Diag.Error(nameof(Strings.InvalidSize), text, what);
         long multiplier = 1;
         char last = char.ToUpperInvariant(s[^1]);
         if (s.EndsWith("iB", StringComparison.OrdinalIgnoreCase) && s.Length > 2)
@@ -35,8 +35,8 @@ public static class SizeParser
         int shift = last switch { 'K' => 10, 'M' => 20, 'G' => 30, 'T' => 40, 'P' => 50, _ => 0 };
         if (shift > 0) { s = s[..^1]; multiplier = 1L << shift; }
         if (!long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out long n) || n < 0)
-            throw Diag.Error("InvalidSize", text, what);
+            throw Diag.Error(nameof(Strings.InvalidSize), text, what);
         try { return (relative, checked(n * multiplier)); }
-        catch (OverflowException) { throw Diag.Error("InvalidSize", text, what); }
+        catch (OverflowException) { throw Diag.Error(nameof(Strings.InvalidSize), text, what); }
     }
 }

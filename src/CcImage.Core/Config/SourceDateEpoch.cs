@@ -14,5 +14,5 @@ public static class SourceDateEpoch
     public static uint Parse(string? text) =>
         string.IsNullOrWhiteSpace(text) ? 0
         : uint.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out uint value) ? value
-        : throw Diag.Error("InvalidSourceDateEpoch", text);
+        : throw Diag.Error(nameof(Strings.InvalidSourceDateEpoch), text);
 }

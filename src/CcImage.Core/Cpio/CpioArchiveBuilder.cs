@@ -30,7 +30,7 @@ public sealed class CpioArchiveBuilder
     {
         var normalized = Validate(entry);
         if (!_entries.TryAdd(normalized.Path, normalized))
-            throw Diag.Error("CpioDuplicatePath", normalized.Path);
+            throw Diag.Error(nameof(Strings.CpioDuplicatePath), normalized.Path);
     }
 
     /// <summary>Adds an entry, replacing any entry already at its path (e.g. to override a file read from disk).</summary>
@@ -48,7 +48,7 @@ public sealed class CpioArchiveBuilder
     public void AddFolder(string folder, string prefix = "", bool forceRootOwner = false)
     {
         if (!System.IO.Directory.Exists(folder))
-            throw Diag.Error("CpioSourceFolderMissing", folder);
+            throw Diag.Error(nameof(Strings.CpioSourceFolderMissing), folder);
         string start = NormalizePath(prefix, allowEmpty: true);
         var firstOfInode = new Dictionary<(uint, uint, ulong), string>();
         Walk(Path.GetFullPath(folder), start.Length == 0 ? "" : start + "/", forceRootOwner, firstOfInode);
@@ -58,7 +58,7 @@ public sealed class CpioArchiveBuilder
     {
         foreach (string full in System.IO.Directory.EnumerateFileSystemEntries(folder))
         {
-            var status = UnixFileStatus.TryGet(full) ?? throw Diag.Error("CpioSourceFileMissing", full, archivePrefix);
+            var status = UnixFileStatus.TryGet(full) ?? throw Diag.Error(nameof(Strings.CpioSourceFileMissing), full, archivePrefix);
             string path = archivePrefix + Path.GetFileName(full);
             uint uid = forceRootOwner ? 0 : status.Uid, gid = forceRootOwner ? 0 : status.Gid;
             switch (status.Type)
@@ -88,7 +88,7 @@ public sealed class CpioArchiveBuilder
                     Add(CpioEntry.Fifo(path, status.Permissions, uid, gid));
                     break;
                 default:
-                    throw Diag.Error("CpioUnsupportedFileType", full);
+                    throw Diag.Error(nameof(Strings.CpioUnsupportedFileType), full);
             }
         }
     }
@@ -153,7 +153,7 @@ public sealed class CpioArchiveBuilder
         using var file = inline is null && carriesData ? OpenSource(entry) : null;
         long size = !carriesData ? 0 : inline?.Length ?? file!.Length;
         if (size > uint.MaxValue)
-            throw Diag.Error("CpioFileTooLarge", entry.Path, size);
+            throw Diag.Error(nameof(Strings.CpioFileTooLarge), entry.Path, size);
 
         new CpioNewcHeader(ino, (uint)entry.Type | entry.Permissions, entry.Uid, entry.Gid, nlink, Mtime, (uint)size,
             0, 0, entry.DeviceMajor, entry.DeviceMinor, (uint)name.Length + 1, 0).WriteWithName(output, name);
@@ -168,7 +168,7 @@ public sealed class CpioArchiveBuilder
             {
                 int n = file!.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
                 if (n == 0)
-                    throw Diag.Error("CpioSourceChanged", entry.SourceFile, entry.Path);
+                    throw Diag.Error(nameof(Strings.CpioSourceChanged), entry.SourceFile, entry.Path);
                 output.Write(buffer, 0, n);
                 left -= n;
             }
@@ -179,7 +179,7 @@ public sealed class CpioArchiveBuilder
     private static FileStream OpenSource(CpioEntry entry)
     {
         if (!System.IO.File.Exists(entry.SourceFile))
-            throw Diag.Error("CpioSourceFileMissing", entry.SourceFile, entry.Path);
+            throw Diag.Error(nameof(Strings.CpioSourceFileMissing), entry.SourceFile, entry.Path);
         return new FileStream(entry.SourceFile!, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
     }
 
@@ -193,7 +193,7 @@ public sealed class CpioArchiveBuilder
                 if (entries.TryGetValue(parent, out var existing))
                 {
                     if (existing.Type != CpioEntryType.Directory)
-                        throw Diag.Error("CpioParentNotDirectory", path, parent);
+                        throw Diag.Error(nameof(Strings.CpioParentNotDirectory), path, parent);
                     break;
                 }
                 entries[parent] = CpioEntry.Directory(parent, CpioEntry.DirectoryPermissions);
@@ -214,7 +214,7 @@ public sealed class CpioArchiveBuilder
             while (entries.TryGetValue(root, out var target) && target.HardLinkOf != null && seen.Add(root))
                 root = target.HardLinkOf;
             if (!entries.TryGetValue(root, out var file) || file.Type != CpioEntryType.RegularFile || file.HardLinkOf != null)
-                throw Diag.Error("CpioHardLinkTarget", entry.Path, entry.HardLinkOf);
+                throw Diag.Error(nameof(Strings.CpioHardLinkTarget), entry.Path, entry.HardLinkOf);
             rootOf[entry.Path] = root;
             rootOf[root] = root;
         }
@@ -231,13 +231,13 @@ public sealed class CpioArchiveBuilder
     {
         string path = NormalizePath(entry.Path, allowEmpty: false);
         if (entry.Permissions > MaxPermissions)
-            throw Diag.Error("CpioBadMode", Convert.ToString(entry.Permissions, 8), path);
+            throw Diag.Error(nameof(Strings.CpioBadMode), Convert.ToString(entry.Permissions, 8), path);
         if (!Enum.IsDefined(entry.Type))
-            throw Diag.Error("CpioEntryInvalid", path, "unknown type");
+            throw Diag.Error(nameof(Strings.CpioEntryInvalid), path, "unknown type");
         if (entry.Type == CpioEntryType.RegularFile && entry.HardLinkOf is null && entry.Content != null && entry.SourceFile != null)
-            throw Diag.Error("CpioEntryInvalid", path, "both Content and SourceFile are set");
+            throw Diag.Error(nameof(Strings.CpioEntryInvalid), path, "both Content and SourceFile are set");
         if (entry.Type == CpioEntryType.Symlink && string.IsNullOrEmpty(entry.LinkTarget))
-            throw Diag.Error("CpioEntryInvalid", path, "a symbolic link needs a target");
+            throw Diag.Error(nameof(Strings.CpioEntryInvalid), path, "a symbolic link needs a target");
         if (entry.HardLinkOf != null)
             return entry with { Path = path, HardLinkOf = NormalizePath(entry.HardLinkOf, allowEmpty: false) };
         return entry with { Path = path };
@@ -249,10 +249,10 @@ public sealed class CpioArchiveBuilder
         string p = path.StartsWith("./", StringComparison.Ordinal) ? path[2..] : path.StartsWith('/') ? path[1..] : path;
         p = p.TrimEnd('/');
         if (p.Length == 0)
-            return allowEmpty ? p : throw Diag.Error("CpioBadPath", path);
+            return allowEmpty ? p : throw Diag.Error(nameof(Strings.CpioBadPath), path);
         foreach (string part in p.Split('/'))
             if (part.Length == 0 || part == "." || part == ".." || part.Contains('\0'))
-                throw Diag.Error("CpioBadPath", path);
+                throw Diag.Error(nameof(Strings.CpioBadPath), path);
         return p;
     }
 }

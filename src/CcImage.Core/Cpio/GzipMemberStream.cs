@@ -2,7 +2,7 @@
 // the bytes do not depend on the machine or the time, a raw deflate body and the CRC-32/ISIZE trailer on dispose.
 // (GZipStream's header carries the OS byte of the platform zlib was built for.)
 // Spec: RFC 1952 sections 2.3 (member format) and 2.3.1 (fields).
-using CcImage.Core.Hashing;
+using System.IO.Hashing;
 using System.Buffers.Binary;
 using System.IO.Compression;
 
@@ -62,7 +62,7 @@ public sealed class GzipMemberStream : Stream
             _finished = true;
             _deflate.Dispose();
             Span<byte> trailer = stackalloc byte[8];
-            BinaryPrimitives.WriteUInt32LittleEndian(trailer, _crc.Value);
+            BinaryPrimitives.WriteUInt32LittleEndian(trailer, _crc.GetCurrentHashAsUInt32());
             BinaryPrimitives.WriteUInt32LittleEndian(trailer[4..], _inputSize);
             _output.Write(trailer);
         }

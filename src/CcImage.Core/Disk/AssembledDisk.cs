@@ -1,5 +1,6 @@
 // A GPT disk assembled on the fly: the in-memory primary GPT (protective MBR, header, entries) at the start, the backup
 // GPT at the end and each partition's image file at its offset. Streams; holes in the image files stay holes.
+using CcImage.Core.Diagnostics;
 using CcImage.Core.Gpt;
 
 namespace CcImage.Core.Disk;
@@ -32,7 +33,7 @@ public sealed class AssembledDisk : IDiskSource
                 var source = new RawFileSource(path);
                 _parts.Add((p.Offset, p.Length, source));
                 if (source.Length > p.Length)
-                    throw Diagnostics.Diag.Error("PartitionImageTooLarge", path, source.Length, p.Name, p.Length);
+                    throw Diagnostics.Diag.Error(nameof(Strings.PartitionImageTooLarge), path, source.Length, p.Name, p.Length);
             }
         }
         catch

@@ -27,15 +27,15 @@ public static class DiskLayout
         int sectorSize = 512, string? baseDirectory = null)
     {
         if (!GptTable.SupportedSectorSizes.Contains(sectorSize))
-            throw Diag.Error("PartitionSectorSizeInvalid", sectorSize);
+            throw Diag.Error(nameof(Strings.PartitionSectorSizeInvalid), sectorSize);
         if (string.IsNullOrWhiteSpace(seed))
-            throw Diag.Error("PartitionSeedMissing");
+            throw Diag.Error(nameof(Strings.PartitionSeedMissing));
         if (specs.Count == 0)
-            throw Diag.Error("PartitionNone");
+            throw Diag.Error(nameof(Strings.PartitionNone));
         if (specs.Count > GptTable.DefaultNumberOfPartitionEntries)
-            throw Diag.Error("PartitionTooMany", specs.Count, GptTable.DefaultNumberOfPartitionEntries);
+            throw Diag.Error(nameof(Strings.PartitionTooMany), specs.Count, GptTable.DefaultNumberOfPartitionEntries);
         if (totalSize is { } t && (t <= 0 || t % sectorSize != 0))
-            throw Diag.Error("DiskSizeNotMultiple", t, sectorSize);
+            throw Diag.Error(nameof(Strings.DiskSizeNotMultiple), t, sectorSize);
 
         var names = new HashSet<string>(StringComparer.Ordinal);
         var uuids = new Dictionary<Guid, string>();
@@ -44,9 +44,9 @@ public static class DiskLayout
         {
             var r = Resolve(specs[i], i, specs.Count, seed, sectorSize, baseDirectory);
             if (!names.Add(r.Spec.Name))
-                throw Diag.Error("PartitionNameDuplicate", r.Spec.Name);
+                throw Diag.Error(nameof(Strings.PartitionNameDuplicate), r.Spec.Name);
             if (!uuids.TryAdd(r.UniqueGuid, r.Spec.Name))
-                throw Diag.Error("PartitionUuidDuplicate", r.UniqueGuid, uuids[r.UniqueGuid], r.Spec.Name);
+                throw Diag.Error(nameof(Strings.PartitionUuidDuplicate), r.UniqueGuid, uuids[r.UniqueGuid], r.Spec.Name);
             resolved.Add(r);
         }
 
@@ -69,17 +69,17 @@ public static class DiskLayout
             {
                 long sectors = lastUsable - next + 1;
                 if (sectors < fill.Sectors || sectors <= 0)
-                    throw Diag.Error("DiskSizeTooSmall", total, (next + Math.Max(fill.Sectors, 1) + backupSectors) * sectorSize);
+                    throw Diag.Error(nameof(Strings.DiskSizeTooSmall), total, (next + Math.Max(fill.Sectors, 1) + backupSectors) * sectorSize);
                 placed.Add((fill, next, sectors));
             }
             long end = placed.Count == 0 ? 0 : placed.Max(p => p.First + p.Sectors - 1);
             if (end > lastUsable)
-                throw Diag.Error("DiskSizeTooSmall", total, AlignUp(end + 1 + backupSectors, alignment) * sectorSize);
+                throw Diag.Error(nameof(Strings.DiskSizeTooSmall), total, AlignUp(end + 1 + backupSectors, alignment) * sectorSize);
         }
         else
         {
             if (resolved.FirstOrDefault(r => r.Fill) is { } fill)
-                throw Diag.Error("PartitionFillNeedsDiskSize", fill.Spec.Name);
+                throw Diag.Error(nameof(Strings.PartitionFillNeedsDiskSize), fill.Spec.Name);
             // the 1 MiB after the last aligned partition end holds the backup GPT and keeps the size aligned
             diskSectors = next + alignment;
         }
@@ -108,7 +108,7 @@ public static class DiskLayout
     private static bool ParseBool(string? text, string metadata, string name) =>
         string.IsNullOrWhiteSpace(text) ? false
         : bool.TryParse(text.Trim(), out bool value) ? value
-        : throw Diag.Error("PartitionBooleanInvalid", text, metadata, name);
+        : throw Diag.Error(nameof(Strings.PartitionBooleanInvalid), text, metadata, name);
 
     private sealed record Resolved(PartitionSpec Spec, int Index, string GptName, Guid TypeGuid, Guid UniqueGuid,
         ulong Attributes, PartitionContentKind Kind, string? SourcePath, bool Fill, long Sectors);
@@ -117,11 +117,11 @@ public static class DiskLayout
     {
         string name = spec.Name?.Trim() ?? "";
         if (name.Length == 0 || name.Any(char.IsControl))
-            throw Diag.Error("PartitionNameInvalid", spec.Name ?? "", index + 1);
+            throw Diag.Error(nameof(Strings.PartitionNameInvalid), spec.Name ?? "", index + 1);
 
         string gptName = string.IsNullOrEmpty(spec.Label) ? name : spec.Label;
         if (gptName.Length > GptPartitionEntry.MaxNameLength || gptName.Any(char.IsControl))
-            throw Diag.Error("PartitionLabelTooLong", gptName, name, GptPartitionEntry.MaxNameLength);
+            throw Diag.Error(nameof(Strings.PartitionLabelTooLong), gptName, name, GptPartitionEntry.MaxNameLength);
 
         Guid typeGuid = ResolveType(spec, name);
 
@@ -129,15 +129,15 @@ public static class DiskLayout
         if (!string.IsNullOrWhiteSpace(spec.Uuid))
         {
             if (!Guid.TryParse(spec.Uuid, out uniqueGuid) || uniqueGuid == Guid.Empty)
-                throw Diag.Error("PartitionGuidInvalid", spec.Uuid, "Uuid", name);
+                throw Diag.Error(nameof(Strings.PartitionGuidInvalid), spec.Uuid, "Uuid", name);
         }
 
         if (!GptAttributes.TryParse(spec.Attributes, out ulong attributes))
-            throw Diag.Error("PartitionAttributesInvalid", spec.Attributes, name, string.Join(", ", GptAttributes.ByName.Keys));
+            throw Diag.Error(nameof(Strings.PartitionAttributesInvalid), spec.Attributes, name, string.Join(", ", GptAttributes.ByName.Keys));
 
         var (kind, source) = ResolveContent(spec, name, baseDirectory);
         if (kind == PartitionContentKind.Ext4 && Encoding.UTF8.GetByteCount(gptName) > MaxExt4LabelBytes)
-            throw Diag.Error("PartitionExt4LabelTooLong", gptName, name, MaxExt4LabelBytes);
+            throw Diag.Error(nameof(Strings.PartitionExt4LabelTooLong), gptName, name, MaxExt4LabelBytes);
 
         long minimum = kind switch
         {
@@ -151,7 +151,7 @@ public static class DiskLayout
         if (fill)
         {
             if (index != count - 1)
-                throw Diag.Error("PartitionFillNotLast", name);
+                throw Diag.Error(nameof(Strings.PartitionFillNotLast), name);
             bytes = minimum;
         }
         else if (size.Length == 0)
@@ -160,7 +160,7 @@ public static class DiskLayout
             {
                 PartitionContentKind.RawImage => minimum,
                 PartitionContentKind.Ext4 => Ext4Sizing.DefaultBytes(source),
-                _ => throw Diag.Error("PartitionSizeMissing", name),
+                _ => throw Diag.Error(nameof(Strings.PartitionSizeMissing), name),
             };
         }
         else
@@ -169,7 +169,7 @@ public static class DiskLayout
             if (kind == PartitionContentKind.Ext4)
                 minimum += Ext4Sizing.JournalBytes(bytes);
             if (bytes < minimum || bytes == 0)
-                throw Diag.Error("PartitionSizeTooSmall", name, bytes, Math.Max(minimum, sectorSize),
+                throw Diag.Error(nameof(Strings.PartitionSizeTooSmall), name, bytes, Math.Max(minimum, sectorSize),
                     kind == PartitionContentKind.RawImage ? "its image file" : kind == PartitionContentKind.Ext4 ? "its folder as ext4" : "one block");
         }
         long sectors = (bytes + sectorSize - 1) / sectorSize;
@@ -182,12 +182,12 @@ public static class DiskLayout
         if (!string.IsNullOrWhiteSpace(spec.Type))
         {
             if (!Guid.TryParse(spec.Type, out Guid parsed) || parsed == Guid.Empty)
-                throw Diag.Error("PartitionGuidInvalid", spec.Type, "Type", name);
+                throw Diag.Error(nameof(Strings.PartitionGuidInvalid), spec.Type, "Type", name);
             fromType = parsed;
         }
         Guid? fromRole = string.IsNullOrWhiteSpace(spec.Role) ? null : PartitionRoles.Get(spec.Role, name).TypeGuid;
         if (fromType is { } a && fromRole is { } b && a != b)
-            throw Diag.Error("PartitionTypeRoleConflict", name, spec.Type, spec.Role, b);
+            throw Diag.Error(nameof(Strings.PartitionTypeRoleConflict), name, spec.Type, spec.Role, b);
         return fromType ?? fromRole ?? PartitionRoles.Default.TypeGuid;
     }
 
@@ -196,27 +196,27 @@ public static class DiskLayout
         bool hasFolder = !string.IsNullOrWhiteSpace(spec.Content);
         bool hasImage = !string.IsNullOrWhiteSpace(spec.Image);
         if (hasFolder && hasImage)
-            throw Diag.Error("PartitionContentConflict", name);
+            throw Diag.Error(nameof(Strings.PartitionContentConflict), name);
         string filesystem = string.IsNullOrWhiteSpace(spec.Filesystem)
             ? (hasFolder ? "ext4" : "none")
             : spec.Filesystem.Trim().ToLowerInvariant();
         if (filesystem is not ("ext4" or "none"))
-            throw Diag.Error("PartitionFilesystemInvalid", spec.Filesystem, name);
+            throw Diag.Error(nameof(Strings.PartitionFilesystemInvalid), spec.Filesystem, name);
         if (hasFolder && filesystem == "none")
-            throw Diag.Error("PartitionFilesystemInvalid", spec.Filesystem, name);
+            throw Diag.Error(nameof(Strings.PartitionFilesystemInvalid), spec.Filesystem, name);
 
         if (hasImage)
         {
             string path = FullPath(spec.Image!, baseDirectory);
             if (!File.Exists(path))
-                throw Diag.Error("PartitionContentMissing", path, "Image", name);
+                throw Diag.Error(nameof(Strings.PartitionContentMissing), path, "Image", name);
             return (PartitionContentKind.RawImage, path);
         }
         if (hasFolder)
         {
             string path = FullPath(spec.Content!, baseDirectory);
             if (!Directory.Exists(path))
-                throw Diag.Error("PartitionContentMissing", path, "Content", name);
+                throw Diag.Error(nameof(Strings.PartitionContentMissing), path, "Content", name);
             return (PartitionContentKind.Ext4, path);
         }
         return filesystem == "ext4" ? (PartitionContentKind.Ext4, null) : (PartitionContentKind.None, null);

@@ -61,7 +61,7 @@ public static class Ext4Image
         }
         catch (InvalidDataException e)
         {
-            throw Diag.Error("Ext4ImageUnreadable", image, e.Message);
+            throw Diag.Error(nameof(Strings.Ext4ImageUnreadable), image, e.Message);
         }
         var script = new StringBuilder();
         foreach (var (inode, mtime) in inodes)
@@ -83,7 +83,7 @@ public static class Ext4Image
             string? problem = result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .FirstOrDefault(l => !l.StartsWith("debugfs", StringComparison.Ordinal));
             if (problem != null)
-                throw Diag.Error("Ext4ImageUnreadable", image, problem);
+                throw Diag.Error(nameof(Strings.Ext4ImageUnreadable), image, problem);
         }
         finally
         {

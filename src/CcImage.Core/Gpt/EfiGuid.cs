@@ -8,10 +8,10 @@ public static class EfiGuid
     /// <summary>The size of an EFI_GUID in bytes.</summary>
     public const int Size = 16;
 
-    /// <summary>Writes <paramref name="guid"/> in EFI_GUID byte order.</summary>
-    public static void Write(Guid guid, Span<byte> destination)
+    /// <summary>Writes <paramref name="value"/> in EFI_GUID byte order.</summary>
+    public static void Write(Guid value, Span<byte> destination)
     {
-        if (!guid.TryWriteBytes(destination[..Size], bigEndian: false, out _))
+        if (!value.TryWriteBytes(destination[..Size], bigEndian: false, out _))
             throw new ArgumentException("The destination is shorter than a GUID.", nameof(destination));
     }
 

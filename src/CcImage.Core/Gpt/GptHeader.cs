@@ -1,6 +1,6 @@
 // The GPT header (UEFI 2.10 §5.3.2 "GPT Header", Table 5.5), in LBA 1 (primary) and the last LBA (backup).
 // Field names follow the spec. Little-endian; HeaderCRC32 covers HeaderSize bytes with the CRC field zeroed.
-using CcImage.Core.Hashing;
+using System.IO.Hashing;
 using System.Buffers.Binary;
 
 namespace CcImage.Core.Gpt;
@@ -61,7 +61,7 @@ public sealed record GptHeader
         BinaryPrimitives.WriteUInt32LittleEndian(block[NumberOfPartitionEntriesOffset..], NumberOfPartitionEntries);
         BinaryPrimitives.WriteUInt32LittleEndian(block[SizeOfPartitionEntryOffset..], SizeOfPartitionEntry);
         BinaryPrimitives.WriteUInt32LittleEndian(block[PartitionEntryArrayCRC32Offset..], PartitionEntryArrayCRC32);
-        uint crc = Crc32.Compute(block[..DefinedHeaderSize]);
+        uint crc = Crc32.HashToUInt32(block[..DefinedHeaderSize]);
         BinaryPrimitives.WriteUInt32LittleEndian(block[HeaderCRC32Offset..], crc);
     }
 
@@ -88,6 +88,6 @@ public sealed record GptHeader
     {
         byte[] copy = block[..headerSize].ToArray();
         copy.AsSpan(HeaderCRC32Offset, sizeof(uint)).Clear();
-        return Crc32.Compute(copy);
+        return Crc32.HashToUInt32(copy);
     }
 }

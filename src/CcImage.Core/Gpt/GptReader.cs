@@ -1,7 +1,8 @@
 // Reads and validates a GPT from a block device (UEFI 2.10 §5.3.2 "GPT Header" validation rules: signature, HeaderCRC32,
 // MyLBA, PartitionEntryArrayCRC32; §5.3.3 entries within FirstUsableLBA..LastUsableLBA and not overlapping).
 // Tries logical block sizes 512 and 4096; when the primary copy is damaged, falls back to the backup header.
-using CcImage.Core.Hashing;
+using System.Globalization;
+using System.IO.Hashing;
 using CcImage.Core.Diagnostics;
 using CcImage.Core.Disk;
 
@@ -46,9 +47,9 @@ public static class GptReader
         {
             var backup = TryBackup(device, description, sectorSize, null);
             if (backup != null)
-                return backup with { PrimaryError = Diag.Format("GptNoSignature", description).Text };
+                return backup with { PrimaryError = Diag.Format(nameof(Strings.GptNoSignature), description).Text };
         }
-        throw Diag.Error("GptNoSignature", description);
+        throw Diag.Error(nameof(Strings.GptNoSignature), description);
     }
 
     private static GptReadResult? TryBackup(IBlockDevice device, string description, int sectorSize, long? alternateLBA)
@@ -84,12 +85,12 @@ public static class GptReader
         header = GptHeader.Read(block);
         var h = header;
         if (h.Signature != GptHeader.EfiPartSignature)
-            throw Diag.Error("GptNoSignature", description);
+            throw Diag.Error(nameof(Strings.GptNoSignature), description);
         if (h.HeaderSize < GptHeader.DefinedHeaderSize || h.HeaderSize > sectorSize)
             throw Invalid($"HeaderSize {h.HeaderSize} is outside {GptHeader.DefinedHeaderSize}..{sectorSize}");
         uint crc = GptHeader.ComputeHeaderCRC32(block, (int)h.HeaderSize);
         if (crc != h.HeaderCRC32)
-            throw Diag.Error("GptHeaderCrcMismatch", description, myLBA, h.HeaderCRC32.ToString("X8"), crc.ToString("X8"));
+            throw Diag.Error(nameof(Strings.GptHeaderCrcMismatch), description, myLBA, h.HeaderCRC32.ToString("X8", CultureInfo.InvariantCulture), crc.ToString("X8", CultureInfo.InvariantCulture));
         if ((h.Revision & RevisionMajorMask) != (GptHeader.Revision1_0 & RevisionMajorMask))
             throw Invalid($"Revision 0x{h.Revision:X8} is not 1.x");
         if (h.MyLBA != myLBA)
@@ -97,7 +98,7 @@ public static class GptReader
         if (h.SizeOfPartitionEntry < GptPartitionEntry.DefinedEntrySize
             || !IsPowerOfTwo(h.SizeOfPartitionEntry / GptPartitionEntry.DefinedEntrySize)
             || h.SizeOfPartitionEntry % GptPartitionEntry.DefinedEntrySize != 0)
-            throw Diag.Error("GptEntrySizeInvalid", description, h.SizeOfPartitionEntry);
+            throw Diag.Error(nameof(Strings.GptEntrySizeInvalid), description, h.SizeOfPartitionEntry);
         long arrayBytes = (long)h.NumberOfPartitionEntries * h.SizeOfPartitionEntry;
         if (h.NumberOfPartitionEntries == 0 || arrayBytes > MaxEntryArrayBytes)
             throw Invalid($"NumberOfPartitionEntries {h.NumberOfPartitionEntries} × {h.SizeOfPartitionEntry} bytes is not 1..{MaxEntryArrayBytes} bytes");
@@ -120,9 +121,9 @@ public static class GptReader
 
         byte[] array = new byte[arraySectors * sectorSize];
         device.ReadAt(h.PartitionEntryLBA * sectorSize, array);
-        uint arrayCrc = Crc32.Compute(array.AsSpan(0, (int)arrayBytes));
+        uint arrayCrc = Crc32.HashToUInt32(array.AsSpan(0, (int)arrayBytes));
         if (arrayCrc != h.PartitionEntryArrayCRC32)
-            throw Diag.Error("GptEntryArrayCrcMismatch", description, h.PartitionEntryLBA, h.PartitionEntryArrayCRC32.ToString("X8"), arrayCrc.ToString("X8"));
+            throw Diag.Error(nameof(Strings.GptEntryArrayCrcMismatch), description, h.PartitionEntryLBA, h.PartitionEntryArrayCRC32.ToString("X8", CultureInfo.InvariantCulture), arrayCrc.ToString("X8", CultureInfo.InvariantCulture));
 
         var entries = new List<GptPartitionEntry>();
         for (int i = 0; i < h.NumberOfPartitionEntries; i++)
@@ -136,7 +137,7 @@ public static class GptReader
             (int)h.SizeOfPartitionEntry, primary ? h.PartitionEntryLBA : GptTable.DefaultPartitionEntryLBA,
             h.FirstUsableLBA, h.LastUsableLBA);
 
-        CcImageException Invalid(string why) => Diag.Error("GptHeaderInvalid", description, myLBA, why);
+        CcImageException Invalid(string why) => Diag.Error(nameof(Strings.GptHeaderInvalid), description, myLBA, why);
     }
 
     private static bool IsPowerOfTwo(uint n) => n != 0 && (n & (n - 1)) == 0;

@@ -21,7 +21,7 @@ public static class GptResize
         var old = read.Table;
         long diskSectors = disk.Length / old.SectorSize;
         if (diskSectors < old.DiskSectors)
-            throw Diag.Error("GptDiskShrunk", disk.Length, old.DiskSectors * (long)old.SectorSize);
+            throw Diag.Error(nameof(Strings.GptDiskShrunk), disk.Length, old.DiskSectors * (long)old.SectorSize);
 
         var sized = old.WithDiskSectors(diskSectors);
         var partitions = sized.Partitions.ToList();

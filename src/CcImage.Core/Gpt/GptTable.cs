@@ -1,7 +1,7 @@
 // A whole GUID Partition Table (UEFI 2.10 §5.3 "GUID Partition Table (GPT) Disk Layout", Figure 5.2 and Table 5.2
 // "GPT Disk Layout"): protective MBR at LBA 0, primary header at LBA 1, primary entry array from PartitionEntryLBA,
 // backup entry array just before the backup header in the last LBA. Builds the on-disk bytes of both copies.
-using CcImage.Core.Hashing;
+using System.IO.Hashing;
 using CcImage.Core.Diagnostics;
 using CcImage.Core.Disk;
 
@@ -26,7 +26,7 @@ public sealed class GptTable
         long partitionEntryLBA = DefaultPartitionEntryLBA, long? firstUsableLBA = null, long? lastUsableLBA = null)
     {
         if (!SupportedSectorSizes.Contains(sectorSize))
-            throw Diag.Error("GptSectorSizeUnsupported", sectorSize);
+            throw Diag.Error(nameof(Strings.GptSectorSizeUnsupported), sectorSize);
         SectorSize = sectorSize;
         DiskSectors = diskSectors;
         DiskGUID = diskGuid;
@@ -37,7 +37,7 @@ public sealed class GptTable
         LastUsableLBA = lastUsableLBA ?? LastLBA - 1 - EntryArraySectors;
         Partitions = partitions.OrderBy(p => p.Index).ToList();
         if (LastUsableLBA < FirstUsableLBA)
-            throw Diag.Error("GptDiskTooSmall", diskSectors * (long)sectorSize, (FirstUsableLBA + EntryArraySectors + 2) * sectorSize);
+            throw Diag.Error(nameof(Strings.GptDiskTooSmall), diskSectors * (long)sectorSize, (FirstUsableLBA + EntryArraySectors + 2) * sectorSize);
         Validate();
     }
 
@@ -113,7 +113,7 @@ public sealed class GptTable
     public void WriteTo(IBlockDevice device, bool writeProtectiveMbr = true)
     {
         if (device.Length / SectorSize < DiskSectors)
-            throw Diag.Error("GptDiskTooSmall", device.Length, DiskSectors * (long)SectorSize);
+            throw Diag.Error(nameof(Strings.GptDiskTooSmall), device.Length, DiskSectors * (long)SectorSize);
         device.WriteAt(BackupRegionOffset, BuildBackupRegion());
         byte[] primary = BuildPrimaryRegion();
         int from = writeProtectiveMbr ? 0 : SectorSize;
@@ -132,7 +132,7 @@ public sealed class GptTable
         PartitionEntryLBA = primary ? PartitionEntryLBA : BackupPartitionEntryLBA,
         NumberOfPartitionEntries = (uint)NumberOfPartitionEntries,
         SizeOfPartitionEntry = (uint)SizeOfPartitionEntry,
-        PartitionEntryArrayCRC32 = Crc32.Compute(entryArray[..(int)EntryArrayBytes]),
+        PartitionEntryArrayCRC32 = Crc32.HashToUInt32(entryArray[..(int)EntryArrayBytes]),
     };
 
     /// <summary>A copy with another disk size (same entries, usable range ending before the new backup).</summary>
@@ -143,21 +143,21 @@ public sealed class GptTable
     private void Validate()
     {
         if (Partitions.Count > NumberOfPartitionEntries)
-            throw Diag.Error("GptTooManyPartitions", Partitions.Count, NumberOfPartitionEntries);
+            throw Diag.Error(nameof(Strings.GptTooManyPartitions), Partitions.Count, NumberOfPartitionEntries);
         foreach (var p in Partitions)
         {
             if (p.Index < 0 || p.Index >= NumberOfPartitionEntries)
-                throw Diag.Error("GptTooManyPartitions", p.Index + 1, NumberOfPartitionEntries);
+                throw Diag.Error(nameof(Strings.GptTooManyPartitions), p.Index + 1, NumberOfPartitionEntries);
             if (p.IsUnused)
-                throw Diag.Error("GptEntryInvalid", p.Index + 1, "its PartitionTypeGUID is all zeros (unused)");
+                throw Diag.Error(nameof(Strings.GptEntryInvalid), p.Index + 1, "its PartitionTypeGUID is all zeros (unused)");
             if (p.PartitionName.Length > GptPartitionEntry.MaxNameLength)
-                throw Diag.Error("GptEntryInvalid", p.Index + 1, $"its name is longer than {GptPartitionEntry.MaxNameLength} UTF-16 code units");
+                throw Diag.Error(nameof(Strings.GptEntryInvalid), p.Index + 1, $"its name is longer than {GptPartitionEntry.MaxNameLength} UTF-16 code units");
             if (p.StartingLBA > p.EndingLBA || p.StartingLBA < FirstUsableLBA || p.EndingLBA > LastUsableLBA)
-                throw Diag.Error("GptEntryInvalid", p.Index + 1,
+                throw Diag.Error(nameof(Strings.GptEntryInvalid), p.Index + 1,
                     $"LBA {p.StartingLBA}-{p.EndingLBA} is not within the usable LBAs {FirstUsableLBA}-{LastUsableLBA}");
         }
         if (Partitions.Select(p => p.Index).Distinct().Count() != Partitions.Count)
-            throw Diag.Error("GptEntryInvalid", 0, "two partitions use the same entry slot");
+            throw Diag.Error(nameof(Strings.GptEntryInvalid), 0, "two partitions use the same entry slot");
         GptValidation.CheckOverlaps(Partitions);
     }
 }

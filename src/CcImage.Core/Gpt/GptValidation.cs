@@ -13,7 +13,7 @@ internal static class GptValidation
         foreach (var p in partitions.OrderBy(p => p.StartingLBA).ThenBy(p => p.Index))
         {
             if (previous != null && p.StartingLBA <= previous.EndingLBA)
-                throw Diag.Error("GptPartitionsOverlap", previous.Index + 1, previous.StartingLBA, previous.EndingLBA,
+                throw Diag.Error(nameof(Strings.GptPartitionsOverlap), previous.Index + 1, previous.StartingLBA, previous.EndingLBA,
                     p.Index + 1, p.StartingLBA, p.EndingLBA);
             if (previous == null || p.EndingLBA > previous.EndingLBA)
                 previous = p;

@@ -31,7 +31,7 @@ public static class PartitionRoles
     ];
 
     /// <summary>Other spellings accepted in Role metadata.</summary>
-    private static readonly IReadOnlyDictionary<string, string> Aliases = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    private static readonly Dictionary<string, string> Aliases = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
     {
         ["luks"] = "linux-luks",
         ["linux"] = "linux-generic",
@@ -53,7 +53,7 @@ public static class PartitionRoles
 
     /// <summary>The role called <paramref name="name"/>, or CCIMG1104 listing the known roles.</summary>
     public static PartitionRole Get(string name, string partition) =>
-        Find(name) ?? throw Diag.Error("PartitionRoleUnknown", name, partition, string.Join(", ", All.Select(r => r.Name)));
+        Find(name) ?? throw Diag.Error(nameof(Strings.PartitionRoleUnknown), name, partition, string.Join(", ", All.Select(r => r.Name)));
 
     /// <summary>The role whose type GUID is <paramref name="typeGuid"/>, or null.</summary>
     public static PartitionRole? ForType(Guid typeGuid) => All.FirstOrDefault(r => r.TypeGuid == typeGuid);

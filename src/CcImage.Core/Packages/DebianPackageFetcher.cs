@@ -39,12 +39,12 @@ public sealed class DebianPackageFetcher
         string root = FetchPackage(package, suite, version, cancellationToken, out string resolvedVersion);
         string file = Path.Combine(root, pathInPackage.TrimStart('/'));
         if (!File.Exists(file))
-            throw Diag.Error("DebianFileNotInPackage", package, resolvedVersion, pathInPackage);
+            throw Diag.Error(nameof(Strings.DebianFileNotInPackage), package, resolvedVersion, pathInPackage);
         if (!string.IsNullOrWhiteSpace(expectedSha256))
         {
             string actual = FileHash.Sha256Hex(file);
             if (!actual.Equals(expectedSha256.Trim(), StringComparison.OrdinalIgnoreCase))
-                throw Diag.Error("DebianSha256Mismatch", pathInPackage, package, resolvedVersion, actual, expectedSha256.Trim());
+                throw Diag.Error(nameof(Strings.DebianSha256Mismatch), pathInPackage, package, resolvedVersion, actual, expectedSha256.Trim());
         }
         return file;
     }
@@ -61,7 +61,7 @@ public sealed class DebianPackageFetcher
             RefreshListsIfStale(apt, force: true, cancellationToken);
             found = CandidateVersion(apt, package, cancellationToken);
         }
-        resolvedVersion = found ?? throw Diag.Error("DebianPackageNotFound", package, suite, "no candidate version");
+        resolvedVersion = found ?? throw Diag.Error(nameof(Strings.DebianPackageNotFound), package, suite, "no candidate version");
 
         string target = Path.Combine(_cacheRoot, "packages", Sanitize($"{package}_{resolvedVersion}"));
         if (Directory.Exists(target))
@@ -82,7 +82,7 @@ public sealed class DebianPackageFetcher
                 cancellationToken: cancellationToken);
             string[] debs = Directory.GetFiles(download, "*.deb");
             if (result.ExitCode != 0 || debs.Length != 1)
-                throw Diag.Error("DebianPackageNotFound", package, suite, LastLine(result.StandardError));
+                throw Diag.Error(nameof(Strings.DebianPackageNotFound), package, suite, LastLine(result.StandardError));
             _runner.Run(HostTool.DpkgDeb, ["-x", debs[0], tree], cancellationToken: cancellationToken);
             try
             {
@@ -118,10 +118,10 @@ public sealed class DebianPackageFetcher
     private AptConfiguration PrepareAptConfiguration(string suite)
     {
         var source = AptSource.ReadConfigured(_aptEtc).FirstOrDefault(s => s.IsMainArchive)
-                     ?? throw Diag.Error("DebianMirrorNotFound");
+                     ?? throw Diag.Error(nameof(Strings.DebianMirrorNotFound));
         string keyring = source.SignedBy ?? AptSource.DefaultKeyring;
         if (!File.Exists(keyring))
-            throw Diag.Error("DebianKeyringMissing", keyring);
+            throw Diag.Error(nameof(Strings.DebianKeyringMissing), keyring);
 
         string dir = Path.Combine(_cacheRoot, "apt", Sanitize(suite));
         string lists = Path.Combine(dir, "lists");
@@ -165,7 +165,7 @@ public sealed class DebianPackageFetcher
             .Where(l => l.StartsWith("E:", StringComparison.Ordinal) || l.Contains("NO_PUBKEY", StringComparison.Ordinal)
                         || l.Contains("not signed", StringComparison.Ordinal)).ToList();
         if (result.ExitCode != 0 || problems.Count > 0)
-            throw Diag.Error("ToolFailed", "apt-get update", result.ExitCode, string.Join(" | ", problems.Take(3)));
+            throw Diag.Error(nameof(Strings.ToolFailed), "apt-get update", result.ExitCode, string.Join(" | ", problems.Take(3)));
         foreach (string f in Directory.GetFiles(apt.ListsDirectory, "*_Packages*"))
             File.SetLastWriteTimeUtc(f, DateTime.UtcNow);
         return true;

@@ -45,7 +45,7 @@ internal sealed class Qcow2ClusterOwners
                 _sparse[c] = owner;
             }
             if (previous != Owner.None)
-                throw Diag.Error("Qcow2Overlap", _path, c << _clusterBits, Describe(previous), Describe(owner));
+                throw Diag.Error(nameof(Strings.Qcow2Overlap), _path, c << _clusterBits, Describe(previous), Describe(owner));
         }
     }
 

@@ -12,7 +12,7 @@ internal static class Qcow2FileIo
     {
         int done = ReadUpTo(file, offset, buffer);
         if (done < buffer.Length)
-            throw Diag.Error("Qcow2Truncated", path, RandomAccess.GetLength(file), what);
+            throw Diag.Error(nameof(Strings.Qcow2Truncated), path, RandomAccess.GetLength(file), what);
     }
 
     /// <summary>Reads until <paramref name="buffer"/> is full or the file ends; returns the bytes read.</summary>

@@ -81,17 +81,17 @@ public sealed record Qcow2Header
     public static Qcow2Header Parse(ReadOnlySpan<byte> start, long fileSize, string path)
     {
         if (start.Length < 8 || BinaryPrimitives.ReadUInt32BigEndian(start) != Magic)
-            throw Diag.Error("Qcow2BadMagic", path);
+            throw Diag.Error(nameof(Strings.Qcow2BadMagic), path);
         uint version = BinaryPrimitives.ReadUInt32BigEndian(start[OffsetVersion..]);
         if (version != Version2 && version != Version3)
-            throw Diag.Error("Qcow2UnsupportedVersion", path, version);
+            throw Diag.Error(nameof(Strings.Qcow2UnsupportedVersion), path, version);
         int minimum = version == Version2 ? Version2HeaderLength : Version3MinHeaderLength;
         if (start.Length < minimum)
-            throw Diag.Error("Qcow2Truncated", path, fileSize, "the header");
+            throw Diag.Error(nameof(Strings.Qcow2Truncated), path, fileSize, "the header");
 
         uint clusterBits = BinaryPrimitives.ReadUInt32BigEndian(start[OffsetClusterBits..]);
         if (clusterBits < MinClusterBits || clusterBits > MaxClusterBits)
-            throw Diag.Error("Qcow2BadHeaderField", path, "cluster_bits", clusterBits,
+            throw Diag.Error(nameof(Strings.Qcow2BadHeaderField), path, "cluster_bits", clusterBits,
                 $"it must be {MinClusterBits}..{MaxClusterBits}");
 
         var h = new Qcow2Header
@@ -117,12 +117,12 @@ public sealed record Qcow2Header
             uint headerLength = BinaryPrimitives.ReadUInt32BigEndian(start[OffsetHeaderLength..]);
             uint refcountOrder = BinaryPrimitives.ReadUInt32BigEndian(start[OffsetRefcountOrder..]);
             if (headerLength < Version3MinHeaderLength || headerLength > h.ClusterSize || headerLength % HeaderLengthAlignment != 0)
-                throw Diag.Error("Qcow2BadHeaderField", path, "header_length", headerLength,
+                throw Diag.Error(nameof(Strings.Qcow2BadHeaderField), path, "header_length", headerLength,
                     $"it must be a multiple of {HeaderLengthAlignment} from {Version3MinHeaderLength} to cluster_size");
             if (headerLength > start.Length)
-                throw Diag.Error("Qcow2Truncated", path, fileSize, "the header");
+                throw Diag.Error(nameof(Strings.Qcow2Truncated), path, fileSize, "the header");
             if (refcountOrder > MaxRefcountOrder)
-                throw Diag.Error("Qcow2BadHeaderField", path, "refcount_order", refcountOrder, $"it must be 0..{MaxRefcountOrder}");
+                throw Diag.Error(nameof(Strings.Qcow2BadHeaderField), path, "refcount_order", refcountOrder, $"it must be 0..{MaxRefcountOrder}");
             h = h with
             {
                 IncompatibleFeatures = BinaryPrimitives.ReadUInt64BigEndian(start[OffsetIncompatibleFeatures..]),
@@ -142,34 +142,34 @@ public sealed record Qcow2Header
     private void CheckFeatures(string path)
     {
         if (BackingFileOffset != 0)
-            throw Diag.Error("Qcow2BackingFile", path);
+            throw Diag.Error(nameof(Strings.Qcow2BackingFile), path);
         if (CryptMethod != CryptMethodNone)
-            throw Diag.Error("Qcow2Encrypted", path, CryptMethod);
+            throw Diag.Error(nameof(Strings.Qcow2Encrypted), path, CryptMethod);
         if ((IncompatibleFeatures & IncompatibleExternalDataFile) != 0)
-            throw Diag.Error("Qcow2ExternalDataFile", path);
+            throw Diag.Error(nameof(Strings.Qcow2ExternalDataFile), path);
         if ((IncompatibleFeatures & IncompatibleExtendedL2) != 0)
-            throw Diag.Error("Qcow2ExtendedL2", path);
+            throw Diag.Error(nameof(Strings.Qcow2ExtendedL2), path);
         // The compression type bit announces a non-zlib compression_type; we read zlib only.
         if ((IncompatibleFeatures & IncompatibleCompressionType) != 0 || CompressionType != CompressionTypeZlib)
-            throw Diag.Error("Qcow2UnsupportedCompression", path, CompressionType);
+            throw Diag.Error(nameof(Strings.Qcow2UnsupportedCompression), path, CompressionType);
         const ulong known = IncompatibleDirty | IncompatibleCorrupt | IncompatibleCompressionType;
         if ((IncompatibleFeatures & ~known) != 0)
-            throw Diag.Error("Qcow2UnknownIncompatibleFeatures", path, $"0x{IncompatibleFeatures & ~known:x}");
+            throw Diag.Error(nameof(Strings.Qcow2UnknownIncompatibleFeatures), path, $"0x{IncompatibleFeatures & ~known:x}");
     }
 
     private void CheckGeometry(long fileSize, string path)
     {
         if (Size < 0 || Size > MaxVirtualSize)
-            throw Diag.Error("Qcow2BadHeaderField", path, "size", Size, $"it must be at most {MaxVirtualSize}");
+            throw Diag.Error(nameof(Strings.Qcow2BadHeaderField), path, "size", Size, $"it must be at most {MaxVirtualSize}");
         if ((long)L1Size * TableEntrySize > MaxL1TableBytes)
-            throw Diag.Error("Qcow2TableTooLarge", path, "L1", (long)L1Size * TableEntrySize, MaxL1TableBytes);
+            throw Diag.Error(nameof(Strings.Qcow2TableTooLarge), path, "L1", (long)L1Size * TableEntrySize, MaxL1TableBytes);
         if (L1Size < RequiredL1Size(Size, ClusterBits))
-            throw Diag.Error("Qcow2BadHeaderField", path, "l1_size", L1Size,
+            throw Diag.Error(nameof(Strings.Qcow2BadHeaderField), path, "l1_size", L1Size,
                 $"it is too small for the virtual size {Size} (needs {RequiredL1Size(Size, ClusterBits)})");
         if ((long)RefcountTableClusters * ClusterSize > MaxRefcountTableBytes)
-            throw Diag.Error("Qcow2TableTooLarge", path, "refcount", (long)RefcountTableClusters * ClusterSize, MaxRefcountTableBytes);
+            throw Diag.Error(nameof(Strings.Qcow2TableTooLarge), path, "refcount", (long)RefcountTableClusters * ClusterSize, MaxRefcountTableBytes);
         if (RefcountTableClusters == 0)
-            throw Diag.Error("Qcow2BadHeaderField", path, "refcount_table_clusters", 0, "an image needs a refcount table");
+            throw Diag.Error(nameof(Strings.Qcow2BadHeaderField), path, "refcount_table_clusters", 0, "an image needs a refcount table");
         if (L1Size > 0)
             CheckRange(path, "L1 table", L1TableOffset, (long)L1Size * TableEntrySize, fileSize);
         CheckRange(path, "refcount table", RefcountTableOffset, (long)RefcountTableClusters * ClusterSize, fileSize);
@@ -181,7 +181,7 @@ public sealed record Qcow2Header
     internal void CheckRange(string path, string what, long offset, long length, long fileSize)
     {
         if (offset <= 0 || (offset & (ClusterSize - 1)) != 0 || length < 0 || offset > fileSize - length)
-            throw Diag.Error("Qcow2OffsetOutOfRange", path, what, offset, fileSize);
+            throw Diag.Error(nameof(Strings.Qcow2OffsetOutOfRange), path, what, offset, fileSize);
     }
 
     private void CheckExtensions(ReadOnlySpan<byte> start, string path)
@@ -196,11 +196,11 @@ public sealed record Qcow2Header
             if (type == ExtensionEnd)
                 return;
             if (length > (uint)(end - position - 8))
-                throw Diag.Error("Qcow2BadHeaderField", path, "header extension length", length, "it runs past the first cluster");
+                throw Diag.Error(nameof(Strings.Qcow2BadHeaderField), path, "header extension length", length, "it runs past the first cluster");
             if (type == ExtensionFullDiskEncryption)
-                throw Diag.Error("Qcow2Encrypted", path, CryptMethod);
+                throw Diag.Error(nameof(Strings.Qcow2Encrypted), path, CryptMethod);
             if (type == ExtensionExternalDataFile)
-                throw Diag.Error("Qcow2ExternalDataFile", path);
+                throw Diag.Error(nameof(Strings.Qcow2ExternalDataFile), path);
             position += 8 + (int)((length + 7) & ~7u);
         }
     }

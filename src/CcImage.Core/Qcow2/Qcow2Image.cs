@@ -87,7 +87,7 @@ public sealed class Qcow2Image : IBlockDevice, IDiskSource
             if (entry == 0)
                 continue;
             if ((entry & ~RefcountTableOffsetMask) != 0)
-                throw Diag.Error("Qcow2ReservedBitsSet", path, "refcount table", i, entry & ~RefcountTableOffsetMask);
+                throw Diag.Error(nameof(Strings.Qcow2ReservedBitsSet), path, "refcount table", i, entry & ~RefcountTableOffsetMask);
             long offset = (long)entry;
             header.CheckRange(path, "refcount block", offset, header.ClusterSize, fileSize);
             owners.Claim(offset, 1, Owner.RefcountBlock);
@@ -112,7 +112,7 @@ public sealed class Qcow2Image : IBlockDevice, IDiskSource
             ulong entry = _l1[i];
             long l2Offset = (long)(entry & L1EntryOffsetMask);
             if ((entry & L1EntryReservedMask) != 0)
-                throw Diag.Error("Qcow2ReservedBitsSet", _path, "L1", i, entry & L1EntryReservedMask);
+                throw Diag.Error(nameof(Strings.Qcow2ReservedBitsSet), _path, "L1", i, entry & L1EntryReservedMask);
             if (l2Offset == 0)
                 continue;
             _header.CheckRange(_path, "L2 table", l2Offset, ClusterSize, fileSize);
@@ -125,14 +125,14 @@ public sealed class Qcow2Image : IBlockDevice, IDiskSource
                 {
                     var (hostOffset, _) = CompressedLocation(l2);
                     if (hostOffset >= fileSize)
-                        throw Diag.Error("Qcow2OffsetOutOfRange", _path, "compressed cluster", hostOffset, fileSize);
+                        throw Diag.Error(nameof(Strings.Qcow2OffsetOutOfRange), _path, "compressed cluster", hostOffset, fileSize);
                     _allocatedClusters++;
                     _compressedClusters++;
                     continue;
                 }
                 ulong reserved = L2StandardReservedMask | (_header.Version < Version3 ? L2EntryZeroFlag : 0);
                 if ((l2 & reserved) != 0)
-                    throw Diag.Error("Qcow2ReservedBitsSet", _path, "L2", (long)i * _header.L2Entries + j, l2 & reserved);
+                    throw Diag.Error(nameof(Strings.Qcow2ReservedBitsSet), _path, "L2", (long)i * _header.L2Entries + j, l2 & reserved);
                 long host = (long)(l2 & L2EntryOffsetMask);
                 if (host == 0)
                     continue;
@@ -147,11 +147,11 @@ public sealed class Qcow2Image : IBlockDevice, IDiskSource
     private void PrepareForWriting()
     {
         if (_header.NbSnapshots > 0)
-            throw Diag.Error("Qcow2ReadOnlyImage", _path, "it has internal snapshots");
+            throw Diag.Error(nameof(Strings.Qcow2ReadOnlyImage), _path, "it has internal snapshots");
         if ((_header.IncompatibleFeatures & IncompatibleDirty) != 0)
-            throw Diag.Error("Qcow2ReadOnlyImage", _path, "it is marked dirty (its refcounts may be stale)");
+            throw Diag.Error(nameof(Strings.Qcow2ReadOnlyImage), _path, "it is marked dirty (its refcounts may be stale)");
         if ((_header.IncompatibleFeatures & IncompatibleCorrupt) != 0)
-            throw Diag.Error("Qcow2ReadOnlyImage", _path, "it is marked corrupt");
+            throw Diag.Error(nameof(Strings.Qcow2ReadOnlyImage), _path, "it is marked corrupt");
     }
 
     /// <summary>Before the first modification: clear autoclear features (e.g. persistent bitmaps), which become stale
@@ -207,14 +207,14 @@ public sealed class Qcow2Image : IBlockDevice, IDiskSource
     private void CheckAccess(long offset, long length)
     {
         if (offset < 0 || length < 0 || offset > _header.Size - length)
-            throw Diag.Error("Qcow2AccessOutOfRange", _path, length, offset, _header.Size);
+            throw Diag.Error(nameof(Strings.Qcow2AccessOutOfRange), _path, length, offset, _header.Size);
     }
 
     /// <summary>Reads virtual bytes; bytes past the virtual size read as zeros (the IDiskSource contract).</summary>
     public void ReadAt(long offset, Span<byte> buffer)
     {
         if (offset < 0)
-            throw Diag.Error("Qcow2AccessOutOfRange", _path, buffer.Length, offset, _header.Size);
+            throw Diag.Error(nameof(Strings.Qcow2AccessOutOfRange), _path, buffer.Length, offset, _header.Size);
         long inside = Math.Clamp(_header.Size - offset, 0, buffer.Length);
         buffer[(int)inside..].Clear();
         buffer = buffer[..(int)inside];
@@ -300,13 +300,13 @@ public sealed class Qcow2Image : IBlockDevice, IDiskSource
             {
                 int n = stream.Read(cluster, done, cluster.Length - done);
                 if (n == 0)
-                    throw Diag.Error("Qcow2CompressedClusterInvalid", _path, hostOffset);
+                    throw Diag.Error(nameof(Strings.Qcow2CompressedClusterInvalid), _path, hostOffset);
                 done += n;
             }
         }
         catch (InvalidDataException)
         {
-            throw Diag.Error("Qcow2CompressedClusterInvalid", _path, hostOffset);
+            throw Diag.Error(nameof(Strings.Qcow2CompressedClusterInvalid), _path, hostOffset);
         }
     }
 
@@ -325,7 +325,7 @@ public sealed class Qcow2Image : IBlockDevice, IDiskSource
             ulong entry = L2Entry(virtualCluster, out long l2Offset);
             long host = (long)(entry & L2EntryOffsetMask);
             if ((entry & OflagCompressed) != 0)
-                throw Diag.Error("Qcow2ReadOnlyImage", _path, $"the write at offset {offset} touches a compressed cluster");
+                throw Diag.Error(nameof(Strings.Qcow2ReadOnlyImage), _path, $"the write at offset {offset} touches a compressed cluster");
             if (host != 0 && (entry & L2EntryZeroFlag) == 0)
             {
                 RandomAccess.Write(_file, data[..n], host + within);
@@ -381,7 +381,7 @@ public sealed class Qcow2Image : IBlockDevice, IDiskSource
         if (!relative)
             return bytes;
         try { return checked(Length + bytes); }
-        catch (OverflowException) { throw Diag.Error("InvalidSize", text, "the new virtual size"); }
+        catch (OverflowException) { throw Diag.Error(nameof(Strings.InvalidSize), text, "the new virtual size"); }
     }
 
     /// <summary>
@@ -392,12 +392,12 @@ public sealed class Qcow2Image : IBlockDevice, IDiskSource
     {
         RequireWritable();
         if (newSize < _header.Size)
-            throw Diag.Error("Qcow2ShrinkRefused", _path, _header.Size, newSize);
+            throw Diag.Error(nameof(Strings.Qcow2ShrinkRefused), _path, _header.Size, newSize);
         if (newSize % SectorSize != 0)
-            throw Diag.Error("Qcow2SizeNotAligned", newSize, _path);
+            throw Diag.Error(nameof(Strings.Qcow2SizeNotAligned), newSize, _path);
         long required = Qcow2Header.RequiredL1Size(newSize, _header.ClusterBits);
         if (newSize > MaxVirtualSize || required * TableEntrySize > MaxL1TableBytes)
-            throw Diag.Error("Qcow2SizeTooLarge", newSize, ClusterSize);
+            throw Diag.Error(nameof(Strings.Qcow2SizeTooLarge), newSize, ClusterSize);
         BeforeModifying();
 
         Span<byte> fields = stackalloc byte[OffsetRefcountTableOffset - OffsetSize]; // size, crypt_method, l1_size, l1_table_offset

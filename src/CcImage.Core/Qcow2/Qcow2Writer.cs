@@ -42,7 +42,7 @@ public sealed class Qcow2Writer
     public static void ValidateClusterSize(long clusterSize)
     {
         if (clusterSize < 1L << MinClusterBits || clusterSize > 1L << MaxClusterBits || !BitOperations.IsPow2(clusterSize))
-            throw Diag.Error("Qcow2InvalidClusterSize", clusterSize);
+            throw Diag.Error(nameof(Strings.Qcow2InvalidClusterSize), clusterSize);
     }
 
     /// <summary>Writes <paramref name="source"/> as qcow2 to <paramref name="destination"/> (temp file beside it, then rename).</summary>
@@ -60,7 +60,7 @@ public sealed class Qcow2Writer
         long virtualSize = checked((source.Length + SectorSize - 1) / SectorSize * SectorSize);
         long l1Size = Qcow2Header.RequiredL1Size(virtualSize, _clusterBits);
         if (l1Size * TableEntrySize > MaxL1TableBytes || virtualSize > MaxVirtualSize)
-            throw Diag.Error("Qcow2SizeTooLarge", virtualSize, clusterSize);
+            throw Diag.Error(nameof(Strings.Qcow2SizeTooLarge), virtualSize, clusterSize);
         long l1Clusters = (l1Size * TableEntrySize + clusterSize - 1) >> _clusterBits;
         var l1 = new ulong[l1Size];
 
@@ -165,7 +165,7 @@ public sealed class Qcow2Writer
         {
             _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             for (int i = 0; i < ChunkCount; i++)
-                _free.Add(GC.AllocateUninitializedArray<byte>(ChunkSize, pinned: true));
+                _free.Add(GC.AllocateUninitializedArray<byte>(ChunkSize, pinned: true), CancellationToken.None);
             var token = _stop.Token;
             _reader = Task.Factory.StartNew(() => Run(source, clusterBits, token), TaskCreationOptions.LongRunning);
         }

@@ -40,18 +40,18 @@ public sealed record ExpectedMeasurement
             "snp" => SevMode.SEV_SNP,
             "seves" => SevMode.SEV_ES,
             "sev" => SevMode.SEV,
-            _ => throw Diag.Error("SnpModeInvalid", mode),
+            _ => throw Diag.Error(nameof(Strings.SnpModeInvalid), mode),
         };
         if (vcpus < 1)
-            throw Diag.Error("SnpVcpusOutOfRange", vcpus);
+            throw Diag.Error(nameof(Strings.SnpVcpusOutOfRange), vcpus);
         if (!VcpuSignature.TryGetByType(vcpuType, out ulong vcpuSig))
-            throw Diag.Error("SnpUnknownVcpuType", vcpuType, string.Join(", ", VcpuSignature.Types.Select(t => t.Key)));
+            throw Diag.Error(nameof(Strings.SnpUnknownVcpuType), vcpuType, string.Join(", ", VcpuSignature.Types.Select(t => t.Key)));
         if (!Enum.TryParse<VmmType>(vmmType, out var vmm) || !Enum.GetNames<VmmType>().Contains(vmmType, StringComparer.Ordinal))
-            throw Diag.Error("SnpUnknownVmmType", vmmType);
+            throw Diag.Error(nameof(Strings.SnpUnknownVmmType), vmmType);
         if (!IntegerLiteral.TryParse(guestFeatures, autoBase: true, out var features))
-            throw Diag.Error("SnpIntegerInvalid", guestFeatures, "the guest features");
+            throw Diag.Error(nameof(Strings.SnpIntegerInvalid), guestFeatures, "the guest features");
         if (string.IsNullOrEmpty(kernelPath) && (!string.IsNullOrEmpty(initrdPath) || !string.IsNullOrEmpty(cmdline)))
-            throw Diag.Error("SnpKernelRequired", string.IsNullOrEmpty(initrdPath) ? "a kernel command line" : "an initrd");
+            throw Diag.Error(nameof(Strings.SnpKernelRequired), string.IsNullOrEmpty(initrdPath) ? "a kernel command line" : "an initrd");
         foreach (var (path, what) in new[] { (ovmfPath, "the firmware"), (kernelPath, "the kernel"), (initrdPath, "the initrd") })
             if (!string.IsNullOrEmpty(path))
                 InputFile.Require(path, what);

@@ -50,9 +50,9 @@ public sealed class GuestContext : IDisposable
     private void Update(PageType pageType, long gpa, byte[] contents)
     {
         if (_launchDigest.Length != AmdSevSnpAbi.LaunchDigestSize)
-            throw Diag.Error("SnpOvmfHashLength", _launchDigest.Length);
+            throw Diag.Error(nameof(Strings.SnpOvmfHashLength), _launchDigest.Length);
         if (gpa < 0)
-            throw Diag.Error("SnpGpaOutOfRange", gpa);
+            throw Diag.Error(nameof(Strings.SnpGpaOutOfRange), gpa);
         Span<byte> pageInfo = stackalloc byte[AmdSevSnpAbi.PageInfoLength];
         pageInfo.Clear();
         _launchDigest.CopyTo(pageInfo[AmdSevSnpAbi.PageInfoDigestCurOffset..]);

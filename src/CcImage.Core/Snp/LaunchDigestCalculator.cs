@@ -17,7 +17,7 @@ public static class LaunchDigestCalculator
     public static byte[] Calculate(MeasurementRequest request)
     {
         if (!string.IsNullOrEmpty(request.SnpOvmfHash) && request.Mode != SevMode.SEV_SNP)
-            throw Diag.Error("SnpOvmfHashNeedsSnp");
+            throw Diag.Error(nameof(Strings.SnpOvmfHashNeedsSnp));
         return request.Mode switch
         {
             SevMode.SEV_SNP => CalculateSnp(request),
@@ -25,7 +25,7 @@ public static class LaunchDigestCalculator
             SevMode.SEV => CalculateSev(request),
             SevMode.SEV_SNP_SVSM => request.VmmType == VmmType.QEMU
                 ? CalculateSvsm(request)
-                : throw Diag.Error("SnpSvsmNeedsQemu", request.VmmType),
+                : throw Diag.Error(nameof(Strings.SnpSvsmNeedsQemu), request.VmmType),
             _ => throw new ArgumentOutOfRangeException(nameof(request)),
         };
     }
@@ -79,11 +79,11 @@ public static class LaunchDigestCalculator
     private static byte[] CalculateSvsm(MeasurementRequest request)
     {
         if (string.IsNullOrEmpty(request.SvsmPath))
-            throw Diag.Error("SnpSvsmOptionsMissing");
+            throw Diag.Error(nameof(Strings.SnpSvsmOptionsMissing));
         var ovmf = OvmfImage.Load(request.OvmfPath);
         BigInteger svsmEnd = ovmf.Gpa - request.OvmfVarsSize;
         if (svsmEnd < long.MinValue / 2 || svsmEnd > long.MaxValue / 2)
-            throw Diag.Error("SnpGpaOutOfRange", svsmEnd);
+            throw Diag.Error(nameof(Strings.SnpGpaOutOfRange), svsmEnd);
         var svsm = OvmfImage.Load(request.SvsmPath, (long)svsmEnd);
         ulong eip = (ulong)svsm.SvsmEntryEip;
         using var context = new GuestContext();
@@ -133,18 +133,18 @@ public static class LaunchDigestCalculator
         if (kernelHashes is null)
             return;
         if (!ovmf.IsSevHashesTableSupported)
-            throw Diag.Error("SnpKernelHashesUnsupported", Path.GetFileName(ovmf.Path));
+            throw Diag.Error(nameof(Strings.SnpKernelHashesUnsupported), Path.GetFileName(ovmf.Path));
         launchHash.AppendData(kernelHashes.GetAwaiter().GetResult().Construct());
     }
 
     private static void MeasureFirmwarePages(GuestContext context, OvmfImage image)
     {
         if (image.Data.Length % AmdSevSnpAbi.PageSize != 0)
-            throw Diag.Error("SnpFirmwareSizeNotPageMultiple", Path.GetFileName(image.Path), image.Data.Length);
+            throw Diag.Error(nameof(Strings.SnpFirmwareSizeNotPageMultiple), Path.GetFileName(image.Path), image.Data.Length);
         if (image.Data.Length == 0)
             return;
         if (image.Gpa < 0)
-            throw Diag.Error("SnpGpaOutOfRange", image.Gpa);
+            throw Diag.Error(nameof(Strings.SnpGpaOutOfRange), image.Gpa);
         context.UpdateNormalPages(image.Gpa, PageDigests.Sha384Pages(image.Data));
     }
 
@@ -175,7 +175,7 @@ public static class LaunchDigestCalculator
                         int offsetInPage = (int)(hashTableSource.SevHashesTableGpa & PageMask);
                         byte[] page = hashes.ConstructPage(offsetInPage);
                         if (desc.Size != AmdSevSnpAbi.PageSize)
-                            throw Diag.Error("SnpKernelHashesSectionSize", desc.Size);
+                            throw Diag.Error(nameof(Strings.SnpKernelHashesSectionSize), desc.Size);
                         context.UpdateNormalPages(desc.Gpa, [SHA384.HashData(page)]);
                     }
                     else
@@ -195,13 +195,13 @@ public static class LaunchDigestCalculator
                 if (desc.SectionType == SectionType.CPUID)
                     context.UpdateSpecialPage(PageType.Cpuid, desc.Gpa);
         if (hashes is not null && !metadataSource.HasMetadataSection(SectionType.SNP_KERNEL_HASHES))
-            throw Diag.Error("SnpKernelHashesSectionMissing", Path.GetFileName(metadataSource.Path));
+            throw Diag.Error(nameof(Strings.SnpKernelHashesSectionMissing), Path.GetFileName(metadataSource.Path));
     }
 
     private static void CheckWholePages(OvmfSevMetadataSectionDesc desc)
     {
         if (desc.Size % AmdSevSnpAbi.PageSize != 0)
-            throw Diag.Error("SnpMetadataSectionSizeInvalid", desc.SectionType, desc.Gpa, desc.Size);
+            throw Diag.Error(nameof(Strings.SnpMetadataSectionSizeInvalid), desc.SectionType, desc.Gpa, desc.Size);
     }
 
     /// <summary>Hex bytes as Python's bytes.fromhex reads them: pairs of hex digits, whitespace allowed between pairs.</summary>
@@ -216,7 +216,7 @@ public static class LaunchDigestCalculator
             if (i >= text.Length)
                 break;
             if (i + 1 >= text.Length || !char.IsAsciiHexDigit(text[i]) || !char.IsAsciiHexDigit(text[i + 1]))
-                throw Diag.Error("SnpOvmfHashInvalid", text);
+                throw Diag.Error(nameof(Strings.SnpOvmfHashInvalid), text);
             bytes.Add(Convert.ToByte(text.Substring(i, 2), 16));
             i += 2;
         }

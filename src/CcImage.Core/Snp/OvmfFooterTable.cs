@@ -31,10 +31,10 @@ public sealed class OvmfFooterTable
     /// <summary>True when the image ends with a footer table (an OVMF_VARS file or a plain blob does not).</summary>
     public bool Present => _entries.Count > 0;
 
-    /// <summary>The data of the entry <paramref name="guid"/>, when present.</summary>
-    public bool TryGet(Guid guid, out ReadOnlyMemory<byte> data) => _entries.TryGetValue(guid, out data);
+    /// <summary>The data of the entry <paramref name="entry"/>, when present.</summary>
+    public bool TryGet(Guid entry, out ReadOnlyMemory<byte> data) => _entries.TryGetValue(entry, out data);
 
-    public bool Contains(Guid guid) => _entries.ContainsKey(guid);
+    public bool Contains(Guid entry) => _entries.ContainsKey(entry);
 
     /// <summary>Reads the table of <paramref name="image"/>; an image without the footer GUID has an empty table.</summary>
     public static OvmfFooterTable Parse(ReadOnlyMemory<byte> image, string fileName)
@@ -43,7 +43,7 @@ public sealed class OvmfFooterTable
         long startOfFooterEntry = (long)image.Length - FooterDistanceFromEnd - EntryHeaderSize;
         var footer = PythonSlice.Of(image, startOfFooterEntry, null);
         if (footer.Length < EntryHeaderSize)
-            throw Diag.Error("SnpFirmwareTooSmall", fileName, image.Length);
+            throw Diag.Error(nameof(Strings.SnpFirmwareTooSmall), fileName, image.Length);
         if (ReadGuid(footer.Span[2..]) != OVMF_TABLE_FOOTER_GUID)
             return new OvmfFooterTable(entries);
         long tableSize = BinaryPrimitives.ReadUInt16LittleEndian(footer.Span) - EntryHeaderSize;
@@ -56,7 +56,7 @@ public sealed class OvmfFooterTable
             var header = table.Span[^EntryHeaderSize..];
             int size = BinaryPrimitives.ReadUInt16LittleEndian(header);
             if (size < EntryHeaderSize)
-                throw Diag.Error("SnpFooterEntrySizeInvalid", fileName, size);
+                throw Diag.Error(nameof(Strings.SnpFooterEntrySizeInvalid), fileName, size);
             entries[ReadGuid(header[2..])] = PythonSlice.Of(table, -size, -EntryHeaderSize);
             table = PythonSlice.Of(table, null, -size);
         }

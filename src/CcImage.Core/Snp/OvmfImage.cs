@@ -68,7 +68,7 @@ public sealed class OvmfImage
     private uint ReadEntry(Guid guid, string guidName) =>
         Table.TryGet(guid, out var entry)
             ? OvmfFooterTable.ReadLeadingUInt32(entry)
-            : throw Diag.Error("SnpFooterEntryMissing", System.IO.Path.GetFileName(Path), guidName, guid);
+            : throw Diag.Error(nameof(Strings.SnpFooterEntryMissing), System.IO.Path.GetFileName(Path), guidName, guid);
 
     private static List<OvmfSevMetadataSectionDesc> ParseSevMetadata(byte[] data, OvmfFooterTable table, string name)
     {
@@ -77,21 +77,21 @@ public sealed class OvmfImage
             return items;
         long start = data.LongLength - OvmfFooterTable.ReadLeadingUInt32(entry);
         if (start < 0 || start + MetadataHeaderSize > data.LongLength)
-            throw Diag.Error("SnpMetadataInvalid", name, "its offset points outside the image");
+            throw Diag.Error(nameof(Strings.SnpMetadataInvalid), name, "its offset points outside the image");
         var header = data.AsSpan((int)start, MetadataHeaderSize);
         uint size = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
         uint numItems = BinaryPrimitives.ReadUInt32LittleEndian(header[12..]);
         if (!header[..4].SequenceEqual(MetadataSignature))
-            throw Diag.Error("SnpMetadataInvalid", name, "the signature is not 'ASEV'");
+            throw Diag.Error(nameof(Strings.SnpMetadataInvalid), name, "the signature is not 'ASEV'");
         if (version != MetadataVersion)
-            throw Diag.Error("SnpMetadataInvalid", name, $"version {version} is not 1");
+            throw Diag.Error(nameof(Strings.SnpMetadataInvalid), name, $"version {version} is not 1");
         var itemBytes = PythonSlice.Of(data, start + MetadataHeaderSize, start + size).Span;
         for (long i = 0; i < numItems; i++)
         {
             long offset = i * OvmfSevMetadataSectionDesc.EncodedSize;
             if (offset + OvmfSevMetadataSectionDesc.EncodedSize > itemBytes.Length)
-                throw Diag.Error("SnpMetadataInvalid", name, $"{numItems} items do not fit in its {size} bytes");
+                throw Diag.Error(nameof(Strings.SnpMetadataInvalid), name, $"{numItems} items do not fit in its {size} bytes");
             var item = itemBytes.Slice((int)offset, OvmfSevMetadataSectionDesc.EncodedSize);
             items.Add(new OvmfSevMetadataSectionDesc(
                 BinaryPrimitives.ReadUInt32LittleEndian(item),

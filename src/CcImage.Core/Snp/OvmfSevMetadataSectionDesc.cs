@@ -9,5 +9,5 @@ public readonly record struct OvmfSevMetadataSectionDesc(uint Gpa, uint Size, ui
     /// <summary>The item's type; unknown values are a firmware this tool cannot measure.</summary>
     public SectionType SectionType => Enum.IsDefined((SectionType)SectionTypeValue)
         ? (SectionType)SectionTypeValue
-        : throw Diagnostics.Diag.Error("SnpMetadataSectionTypeUnknown", SectionTypeValue, Gpa);
+        : throw Diagnostics.Diag.Error(nameof(Diagnostics.Strings.SnpMetadataSectionTypeUnknown), SectionTypeValue, Gpa);
 }

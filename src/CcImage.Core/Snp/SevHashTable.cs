@@ -58,7 +58,7 @@ public sealed class SevHashTable
     public byte[] ConstructPage(int offsetInPage)
     {
         if (offsetInPage + PaddedTableLength > AmdSevSnpAbi.PageSize)
-            throw Diag.Error("SnpHashTableCrossesPage", offsetInPage);
+            throw Diag.Error(nameof(Strings.SnpHashTableCrossesPage), offsetInPage);
         var page = new byte[AmdSevSnpAbi.PageSize];
         Construct().CopyTo(page, offsetInPage);
         return page;

@@ -53,7 +53,7 @@ public sealed class Vmsa
 
     /// <summary>The VMSA page of vCPU <paramref name="index"/> (0 is the boot processor).</summary>
     public byte[] Page(int index) =>
-        index == 0 ? _bspPage : _apPage ?? throw Diagnostics.Diag.Error("SnpApResetEipMissing");
+        index == 0 ? _bspPage : _apPage ?? throw Diagnostics.Diag.Error(nameof(Diagnostics.Strings.SnpApResetEipMissing));
 
     public static SevEsSaveArea BuildSaveArea(uint eip, ulong sevFeatures, ulong vcpuSig, VmmType vmmType)
     {

@@ -24,7 +24,7 @@ public sealed class ToolRunner
     public static string Locate(HostTool tool)
     {
         if (tool.Command.Contains('/'))
-            return File.Exists(tool.Command) ? tool.Command : throw Diag.Error("ToolMissing", tool.Command, tool.DebianPackage);
+            return File.Exists(tool.Command) ? tool.Command : throw Diag.Error(nameof(Strings.ToolMissing), tool.Command, tool.DebianPackage);
         string path = Environment.GetEnvironmentVariable("PATH") ?? "";
         var dirs = path.Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Concat(["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"]);
@@ -34,7 +34,7 @@ public sealed class ToolRunner
             if (File.Exists(candidate))
                 return candidate;
         }
-        throw Diag.Error("ToolMissing", tool.Command, tool.DebianPackage);
+        throw Diag.Error(nameof(Strings.ToolMissing), tool.Command, tool.DebianPackage);
     }
 
     /// <summary>Runs the tool; a non-zero exit is CCIMG3002 unless <paramref name="allowFailure"/>.</summary>
@@ -75,7 +75,7 @@ public sealed class ToolRunner
         }
         catch (Win32Exception)
         {
-            throw Diag.Error("ToolMissing", tool.Command, tool.DebianPackage);
+            throw Diag.Error(nameof(Strings.ToolMissing), tool.Command, tool.DebianPackage);
         }
         process.StandardInput.Close();
         process.BeginOutputReadLine();
@@ -88,7 +88,7 @@ public sealed class ToolRunner
             {
                 TryKill(process);
                 process.WaitForExit();
-                throw Diag.Error("ToolTimedOut", tool.Command, (int)limit.TotalSeconds);
+                throw Diag.Error(nameof(Strings.ToolTimedOut), tool.Command, (int)limit.TotalSeconds);
             }
             process.WaitForExit(); // drain the asynchronous readers
         }
@@ -98,7 +98,7 @@ public sealed class ToolRunner
         if (result.ExitCode != 0 && !allowFailure)
         {
             string reason = Mask(LastLines(result.StandardError.Length > 0 ? result.StandardError : result.StandardOutput, 5));
-            throw Diag.Error("ToolFailed", shown, result.ExitCode, reason);
+            throw Diag.Error(nameof(Strings.ToolFailed), shown, result.ExitCode, reason);
         }
         return result;
     }

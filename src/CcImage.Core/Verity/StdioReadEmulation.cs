@@ -2,6 +2,7 @@
 // long is read directly (whole buffers' worth), a smaller one is served from a buffer refilled one buffer at a time.
 // Used only where veritysetup reads a data area that its own buffered writes overlap, so the bytes it hashes depend on
 // when its buffers reach the file (see VerityOverlapFormatter).
+using CcImage.Core.Diagnostics;
 using Microsoft.Win32.SafeHandles;
 
 namespace CcImage.Core.Verity;
@@ -35,7 +36,7 @@ internal sealed class StdioReadEmulation(SafeFileHandle file, string fileName, i
             {
                 int n = RandomAccess.Read(file, _buffer, _filePosition);
                 if (n == 0)
-                    throw Diagnostics.Diag.Error("VerityFileTooShort", fileName, _filePosition + want);
+                    throw Diagnostics.Diag.Error(nameof(Strings.VerityFileTooShort), fileName, _filePosition + want);
                 _filePosition += n;
                 _bufferEnd = n;
                 continue;

@@ -52,7 +52,7 @@ internal static partial class VerityFiles
         {
             int n = RandomAccess.Read(file, buffer[done..], offset + done);
             if (n == 0)
-                throw Diag.Error("VerityFileTooShort", fileName, offset + buffer.Length);
+                throw Diag.Error(nameof(Strings.VerityFileTooShort), fileName, offset + buffer.Length);
             done += n;
         }
     }

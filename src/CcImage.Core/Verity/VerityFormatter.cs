@@ -28,12 +28,12 @@ public static class VerityFormatter
         long dataLength = VerityFiles.Length(data);
         long dataBlocks = parameters.DataBlocks != 0 ? parameters.DataBlocks : dataLength / parameters.DataBlockSize;
         if (dataBlocks == 0)
-            throw Diag.Error("VerityNoDataBlocks", parameters.DataBlockSize);
+            throw Diag.Error(nameof(Strings.VerityNoDataBlocks), parameters.DataBlockSize);
         if (sameFile && (UInt128)(ulong)dataBlocks * (ulong)parameters.DataBlockSize > (ulong)parameters.HashOffset)
-            throw Diag.Error("VerityOverlap", dataBlocks, parameters.DataBlockSize, parameters.HashOffset);
+            throw Diag.Error(nameof(Strings.VerityOverlap), dataBlocks, parameters.DataBlockSize, parameters.HashOffset);
         var layout = VerityTreeLayout.Compute(parameters, dataBlocks);
         if (dataLength < layout.DataLength)
-            throw Diag.Error("VerityDataTooSmall", dataPath, dataLength, dataBlocks, parameters.DataBlockSize);
+            throw Diag.Error(nameof(Strings.VerityDataTooSmall), dataPath, dataLength, dataBlocks, parameters.DataBlockSize);
         var resolved = parameters with { DataBlocks = dataBlocks };
 
         if (sameFile)
@@ -149,7 +149,7 @@ public static class VerityFormatter
         long length = RandomAccess.GetLength(hash);
         if (frontHang != 0 && !device
             && length - (p.HashOffset - frontHang) < frontHang + Math.Min(unit - frontHang, superblock.Length))
-            throw Diag.Error("VeritySuperblockWriteFailed", p.HashOffset, hashName, unit);
+            throw Diag.Error(nameof(Strings.VeritySuperblockWriteFailed), p.HashOffset, hashName, unit);
         RandomAccess.Write(hash, superblock, p.HashOffset);
         long end = (p.HashOffset + VerityTreeLayout.SuperblockSize + unit - 1) / unit * unit;
         if (!device && length < end)

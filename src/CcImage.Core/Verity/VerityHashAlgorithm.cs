@@ -20,7 +20,7 @@ public sealed record VerityHashAlgorithm(string Name, HashAlgorithmName DotNetNa
         foreach (var algorithm in Supported)
             if (string.Equals(algorithm.Name, name, StringComparison.OrdinalIgnoreCase))
                 return algorithm;
-        throw Diag.Error("VerityUnsupportedHash", name ?? "");
+        throw Diag.Error(nameof(Strings.VerityUnsupportedHash), name ?? "");
     }
 
     /// <summary>

@@ -54,13 +54,13 @@ public sealed record VerityParameters
         CheckBlockSize(DataBlockSize, "the data block size");
         CheckBlockSize(HashBlockSize, "the hash block size");
         if (HashType is not (HashTypeChromeOs or HashTypeNormal))
-            throw Diag.Error("VerityBadFormat", HashType);
+            throw Diag.Error(nameof(Strings.VerityBadFormat), HashType);
         if (HashOffset < 0 || HashOffset % OffsetAlignment != 0)
-            throw Diag.Error("VerityBadHashOffset", HashOffset);
+            throw Diag.Error(nameof(Strings.VerityBadHashOffset), HashOffset);
         if (DataBlocks < 0)
-            throw Diag.Error("VerityBadDataBlocks", DataBlocks);
+            throw Diag.Error(nameof(Strings.VerityBadDataBlocks), DataBlocks);
         if (Salt.Length > MaxSaltSize)
-            throw Diag.Error("VeritySaltTooLong", Salt.Length);
+            throw Diag.Error(nameof(Strings.VeritySaltTooLong), Salt.Length);
         if (!NoSuperblock)
             VerityUuid.Parse(Uuid);
     }
@@ -68,6 +68,6 @@ public sealed record VerityParameters
     private static void CheckBlockSize(int size, string what)
     {
         if (size < MinBlockSize || size > MaxBlockSize || !BitOperations.IsPow2(size))
-            throw Diag.Error("VerityBadBlockSize", size, what);
+            throw Diag.Error(nameof(Strings.VerityBadBlockSize), size, what);
     }
 }

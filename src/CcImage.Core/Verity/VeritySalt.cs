@@ -13,15 +13,15 @@ public static class VeritySalt
         if (text == None)
             return [];
         if (text.Length == 0 || text.Length % 2 != 0)
-            throw Diag.Error("VerityBadSalt", text);
+            throw Diag.Error(nameof(Strings.VerityBadSalt), text);
         try
         {
             byte[] salt = Convert.FromHexString(text);
-            return salt.Length > VerityParameters.MaxSaltSize ? throw Diag.Error("VeritySaltTooLong", salt.Length) : salt;
+            return salt.Length > VerityParameters.MaxSaltSize ? throw Diag.Error(nameof(Strings.VeritySaltTooLong), salt.Length) : salt;
         }
         catch (FormatException)
         {
-            throw Diag.Error("VerityBadSalt", text);
+            throw Diag.Error(nameof(Strings.VerityBadSalt), text);
         }
     }
 

@@ -36,7 +36,7 @@ public static class VeritySeed
     private static byte[] Digest(string label, string seed)
     {
         if (string.IsNullOrEmpty(seed))
-            throw Diag.Error("VeritySeedEmpty");
+            throw Diag.Error(nameof(Strings.VeritySeedEmpty));
         return SHA256.HashData(Encoding.UTF8.GetBytes(label + seed));
     }
 }

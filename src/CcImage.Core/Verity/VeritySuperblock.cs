@@ -68,16 +68,16 @@ public sealed record VeritySuperblock
     public static VeritySuperblock Read(ReadOnlySpan<byte> source, long offset)
     {
         if (source.Length < VerityTreeLayout.SuperblockSize || !source[..Signature.Length].SequenceEqual(Signature))
-            throw Diag.Error("VerityNoSuperblock", offset);
+            throw Diag.Error(nameof(Strings.VerityNoSuperblock), offset);
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(source[VersionOffset..]);
         if (version != SupportedVersion)
-            throw Diag.Error("VeritySuperblockInvalid", offset, $"version {version} (only 1 is known)");
+            throw Diag.Error(nameof(Strings.VeritySuperblockInvalid), offset, $"version {version} (only 1 is known)");
         var nameBytes = source.Slice(AlgorithmOffset, AlgorithmSize);
         int nul = nameBytes.IndexOf((byte)0);
         string name = Encoding.ASCII.GetString(nul >= 0 ? nameBytes[..nul] : nameBytes);
         int saltSize = BinaryPrimitives.ReadUInt16LittleEndian(source[SaltSizeOffset..]);
         if (saltSize > VerityParameters.MaxSaltSize)
-            throw Diag.Error("VeritySuperblockInvalid", offset, $"salt size {saltSize} (at most 256)");
+            throw Diag.Error(nameof(Strings.VeritySuperblockInvalid), offset, $"salt size {saltSize} (at most 256)");
         return new VeritySuperblock
         {
             Version = version,
@@ -95,10 +95,10 @@ public sealed record VeritySuperblock
     public VerityParameters ToParameters(long hashOffset)
     {
         if (HashType > VerityParameters.HashTypeNormal)
-            throw Diag.Error("VeritySuperblockInvalid", hashOffset, $"hash type {HashType} (only 0 and 1 are known)");
+            throw Diag.Error(nameof(Strings.VeritySuperblockInvalid), hashOffset, $"hash type {HashType} (only 0 and 1 are known)");
         if (DataBlockSize > VerityParameters.MaxBlockSize || HashBlockSize > VerityParameters.MaxBlockSize
             || DataBlocks > long.MaxValue)
-            throw Diag.Error("VeritySuperblockInvalid", hashOffset, "a block size or the data block count is out of range");
+            throw Diag.Error(nameof(Strings.VeritySuperblockInvalid), hashOffset, "a block size or the data block count is out of range");
         var parameters = new VerityParameters
         {
             HashName = Algorithm,

@@ -32,7 +32,7 @@ public sealed class VerityTreeLayout
         while (HashesPerBlockBits * levels < 64 && ((ulong)(dataBlocks - 1) >> (HashesPerBlockBits * levels)) != 0)
             levels++;
         if (levels > MaxLevels)
-            throw Diag.Error("VerityTooLarge");
+            throw Diag.Error(nameof(Strings.VerityTooLarge));
         LevelStartBlock = new long[levels];
         LevelBlockCount = new long[levels];
         long position = HashStartBlock;
@@ -40,7 +40,7 @@ public sealed class VerityTreeLayout
         {
             LevelStartBlock[i] = position;
             int shift = (i + 1) * HashesPerBlockBits;
-            if (shift > 63) throw Diag.Error("VerityTooLarge");
+            if (shift > 63) throw Diag.Error(nameof(Strings.VerityTooLarge));
             long size = (long)(((UInt128)(ulong)dataBlocks + ((UInt128)1 << shift) - 1) >> shift);
             LevelBlockCount[i] = size;
             position = checked(position + size);
@@ -86,14 +86,14 @@ public sealed class VerityTreeLayout
     public static VerityTreeLayout Compute(VerityParameters parameters, long dataBlocks)
     {
         if (dataBlocks <= 0)
-            throw Diag.Error("VerityNoDataBlocks", parameters.DataBlockSize);
+            throw Diag.Error(nameof(Strings.VerityNoDataBlocks), parameters.DataBlockSize);
         try
         {
             return new VerityTreeLayout(parameters, dataBlocks);
         }
         catch (OverflowException)
         {
-            throw Diag.Error("VerityTooLarge");
+            throw Diag.Error(nameof(Strings.VerityTooLarge));
         }
     }
 }

@@ -15,19 +15,19 @@ public static class VerityUuid
     public static byte[] Parse(string? text)
     {
         if (text is null || text.Length != TextLength)
-            throw Diag.Error("VerityBadUuid", text ?? "");
+            throw Diag.Error(nameof(Strings.VerityBadUuid), text ?? "");
         var bytes = new byte[Size];
         int b = 0;
         for (int i = 0; i < TextLength;)
         {
             if (Array.IndexOf(HyphenPositions, i) >= 0)
             {
-                if (text[i] != '-') throw Diag.Error("VerityBadUuid", text);
+                if (text[i] != '-') throw Diag.Error(nameof(Strings.VerityBadUuid), text);
                 i++;
                 continue;
             }
             if (!byte.TryParse(text.AsSpan(i, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out bytes[b++]))
-                throw Diag.Error("VerityBadUuid", text);
+                throw Diag.Error(nameof(Strings.VerityBadUuid), text);
             i += 2;
         }
         return bytes;

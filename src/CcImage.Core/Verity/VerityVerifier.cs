@@ -13,12 +13,12 @@ public static class VerityVerifier
     public static VerityParameters ReadSuperblock(string hashPath, long hashOffset)
     {
         if (hashOffset < 0 || hashOffset % VerityParameters.OffsetAlignment != 0)
-            throw Diag.Error("VerityBadHashOffset", hashOffset);
+            throw Diag.Error(nameof(Strings.VerityBadHashOffset), hashOffset);
         using var hash = VerityFiles.OpenExisting(hashPath, "the verity hash device", writable: false);
         byte[] block = new byte[VerityTreeLayout.SuperblockSize];
         int read = RandomAccess.Read(hash, block, hashOffset);
         if (read < block.Length)
-            throw Diag.Error("VerityNoSuperblock", hashOffset);
+            throw Diag.Error(nameof(Strings.VerityNoSuperblock), hashOffset);
         return VeritySuperblock.Read(block, hashOffset).ToParameters(hashOffset);
     }
 
@@ -27,14 +27,14 @@ public static class VerityVerifier
     {
         string trimmed = text.Trim();
         if (trimmed.Length != algorithm.DigestSize * 2)
-            throw Diag.Error("VerityBadRootHash", text, algorithm.Name, algorithm.DigestSize * 2);
+            throw Diag.Error(nameof(Strings.VerityBadRootHash), text, algorithm.Name, algorithm.DigestSize * 2);
         try
         {
             return Convert.FromHexString(trimmed);
         }
         catch (FormatException)
         {
-            throw Diag.Error("VerityBadRootHash", text, algorithm.Name, algorithm.DigestSize * 2);
+            throw Diag.Error(nameof(Strings.VerityBadRootHash), text, algorithm.Name, algorithm.DigestSize * 2);
         }
     }
 
@@ -46,7 +46,7 @@ public static class VerityVerifier
             parameters.Validate();
         var algorithm = parameters.Algorithm;
         if (rootHash.Length != algorithm.DigestSize)
-            throw Diag.Error("VerityBadRootHash", Convert.ToHexString(rootHash), algorithm.Name, algorithm.DigestSize * 2);
+            throw Diag.Error(nameof(Strings.VerityBadRootHash), Convert.ToHexString(rootHash), algorithm.Name, algorithm.DigestSize * 2);
 
         using var data = VerityFiles.OpenExisting(dataPath, "the verity data device", writable: false);
         using var hash = VerityFiles.OpenExisting(hashPath, "the verity hash device", writable: false);
@@ -55,10 +55,10 @@ public static class VerityVerifier
         var layout = VerityTreeLayout.Compute(parameters, dataBlocks);
         var p = parameters with { DataBlocks = dataBlocks };
         if (dataLength < layout.DataLength)
-            throw Diag.Error("VerityDataTooSmall", dataPath, dataLength, dataBlocks, p.DataBlockSize);
+            throw Diag.Error(nameof(Strings.VerityDataTooSmall), dataPath, dataLength, dataBlocks, p.DataBlockSize);
         long hashLength = VerityFiles.Length(hash);
         if (layout.Levels > 0 && hashLength < layout.HashEndOffset)
-            throw Diag.Error("VerityHashAreaTooSmall", hashPath, hashLength, layout.HashEndOffset);
+            throw Diag.Error(nameof(Strings.VerityHashAreaTooSmall), hashPath, hashLength, layout.HashEndOffset);
 
         using var hasher = new VerityLevelHasher(algorithm, p.Salt, p.HashType, workers);
         int top = layout.Levels - 1;

@@ -138,6 +138,6 @@ public class AssembledDiskTests
         File.WriteAllBytes(imagePath, new byte[4096]);
         var plan = DiskLayout.Plan([new PartitionSpec("a") { Image = imagePath }], "grow");
         File.WriteAllBytes(imagePath, new byte[8192]);
-        GptTestDisk.AssertThrowsCode("CCIMG2112", () => new AssembledDisk(plan, new Dictionary<int, string> { [0] = imagePath }));
+        GptTestDisk.AssertThrowsCode("CCIMG2112", () => _ = new AssembledDisk(plan, new Dictionary<int, string> { [0] = imagePath }));
     }
 }

@@ -1,6 +1,7 @@
 // Test helpers for the GPT and disk tests: build tables, write them to scratch files, run the reference tools
 // (sgdisk, sfdisk, e2fsck, debugfs) and attach 4096-byte-sector files as loop devices for tools that cannot be told
 // the sector size of a plain file.
+using System.Globalization;
 using System.Text.Json;
 using CcImage.Core.Diagnostics;
 using CcImage.Core.Disk;
@@ -60,7 +61,7 @@ internal static class GptTestDisk
     {
         if (sectorSize == 512)
             return Runner.Run(tool, args(image), allowFailure: allowFailure);
-        string loop = Runner.Run(Losetup, ["-b", sectorSize.ToString(), "-f", "--show", image]).StandardOutput.Trim();
+        string loop = Runner.Run(Losetup, ["-b", sectorSize.ToString(CultureInfo.InvariantCulture), "-f", "--show", image]).StandardOutput.Trim();
         try
         {
             return Runner.Run(tool, args(loop), allowFailure: allowFailure);

@@ -14,8 +14,8 @@ public class PartitionRolesTests
     [DataRow("linux-luks", "ca7d7ccb-63ed-4c53-861c-1742536059cc")]
     [DataRow("LUKS", "ca7d7ccb-63ed-4c53-861c-1742536059cc")]
     [DataRow("swap", "0657fd6d-a4ab-43c4-84e5-0933c84b4f4f")]
-    public void Find_KnownRole_GivesSpecGuid(string role, string guid) =>
-        Assert.AreEqual(new Guid(guid), PartitionRoles.Find(role)!.TypeGuid);
+    public void Find_KnownRole_GivesSpecGuid(string role, string typeGuid) =>
+        Assert.AreEqual(new Guid(typeGuid), PartitionRoles.Find(role)!.TypeGuid);
 
     [TestMethod]
     public void All_NamesAndGuids_AreUnique()

@@ -1,6 +1,7 @@
 // Cross-checks against util-linux sfdisk: `sfdisk --json` reads back label, disk GUID, usable range and every
 // partition's start, size, type, GUID, name and attributes exactly as we wrote them; grown disks and sfdisk-written
 // tables too.
+using System.Globalization;
 using System.Text.Json;
 using CcImage.Core.Disk;
 using CcImage.Core.Gpt;
@@ -101,7 +102,7 @@ public class SfdiskCrossCheckTests
         {
             var p = table.Partitions[i];
             var j = parts[i];
-            StringAssert.EndsWith(j.GetProperty("node").GetString(), (p.Index + 1).ToString());
+            StringAssert.EndsWith(j.GetProperty("node").GetString(), (p.Index + 1).ToString(CultureInfo.InvariantCulture));
             Assert.AreEqual(p.StartingLBA, j.GetProperty("start").GetInt64());
             Assert.AreEqual(p.SizeInLBA, j.GetProperty("size").GetInt64());
             Assert.AreEqual(p.PartitionTypeGUID.ToString().ToUpperInvariant(), j.GetProperty("type").GetString());

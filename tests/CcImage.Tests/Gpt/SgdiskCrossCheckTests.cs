@@ -1,5 +1,6 @@
 // Cross-checks against GPT fdisk's sgdisk: it verifies our tables clean and shows our GUIDs, LBAs, attributes and
 // names; our reader reads tables sgdisk wrote; grown disks stay clean.
+using System.Globalization;
 using System.Text.RegularExpressions;
 using CcImage.Core.Disk;
 using CcImage.Core.Gpt;
@@ -62,7 +63,7 @@ public class SgdiskCrossCheckTests
         string path = GptTestDisk.Write(table, _dir);
         foreach (var p in table.Partitions)
         {
-            string info = GptTestDisk.RunOn(HostTool.Sgdisk, path, sectorSize, d => ["-i", (p.Index + 1).ToString(), d]).StandardOutput;
+            string info = GptTestDisk.RunOn(HostTool.Sgdisk, path, sectorSize, d => ["-i", (p.Index + 1).ToString(CultureInfo.InvariantCulture), d]).StandardOutput;
             StringAssert.Contains(info, $"Partition GUID code: {p.PartitionTypeGUID.ToString().ToUpperInvariant()}");
             Assert.IsFalse(info.Contains("(Unknown)") && PartitionRoles.ForType(p.PartitionTypeGUID)!.Name is "root" or "esp", info);
             StringAssert.Contains(info, $"Partition unique GUID: {p.UniquePartitionGUID.ToString().ToUpperInvariant()}");
@@ -87,7 +88,7 @@ public class SgdiskCrossCheckTests
         string path = GptTestDisk.Write(table, _dir);
         for (int i = 0; i < roles.Count; i++)
         {
-            string info = GptTestDisk.Runner.Run(HostTool.Sgdisk, ["-i", (i + 1).ToString(), path]).StandardOutput;
+            string info = GptTestDisk.Runner.Run(HostTool.Sgdisk, ["-i", (i + 1).ToString(CultureInfo.InvariantCulture), path]).StandardOutput;
             Assert.DoesNotContain("(Unknown)", info, $"{roles[i].Name}: {info}");
         }
     }
@@ -131,7 +132,7 @@ public class SgdiskCrossCheckTests
         Assert.AreEqual(8 * GptTestDisk.MiB / sectorSize, esp.SizeInLBA);
         foreach (var p in new[] { esp, root })
         {
-            string info = GptTestDisk.RunOn(HostTool.Sgdisk, path, sectorSize, d => ["-i", (p.Index + 1).ToString(), d]).StandardOutput;
+            string info = GptTestDisk.RunOn(HostTool.Sgdisk, path, sectorSize, d => ["-i", (p.Index + 1).ToString(CultureInfo.InvariantCulture), d]).StandardOutput;
             StringAssert.Contains(info, $"First sector: {p.StartingLBA} ");
             StringAssert.Contains(info, $"Last sector: {p.EndingLBA} ");
         }

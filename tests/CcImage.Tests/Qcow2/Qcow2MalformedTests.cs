@@ -114,7 +114,7 @@ public class Qcow2MalformedTests
         ["empty-file", "CCIMG2001"],
     ];
 
-    private void Corrupt(string kind, string path, Qcow2Header h, ulong[] l1)
+    private static void Corrupt(string kind, string path, Qcow2Header h, ulong[] l1)
     {
         long fileSize = new FileInfo(path).Length;
         long refBlock0 = (long)ReadU64(path, h.RefcountTableOffset);

@@ -10,6 +10,9 @@ namespace CcImage.Tests.Qcow2;
 [TestClass]
 public class Qcow2WriterTests
 {
+    private static readonly string[] InputAndOutput = ["in.raw", "out.qcow2"];
+    private static readonly string[] InputOnly = ["in.raw"];
+
     private string _dir = "";
 
     [TestInitialize]
@@ -44,7 +47,7 @@ public class Qcow2WriterTests
             new Qcow2Writer(4096).Convert(source, qcow2);
         using (var image = Qcow2Image.Open(qcow2))
             Assert.AreEqual(8, image.GetInfo().AllocatedClusters);
-        CollectionAssert.AreEquivalent(new[] { "in.raw", "out.qcow2" }, Directory.GetFiles(_dir).Select(Path.GetFileName).ToArray());
+        CollectionAssert.AreEquivalent(InputAndOutput, Directory.GetFiles(_dir).Select(Path.GetFileName).ToArray());
     }
 
     [TestMethod]
@@ -56,7 +59,7 @@ public class Qcow2WriterTests
         cancelled.Cancel();
         using (var source = new RawFileSource(raw))
             Assert.ThrowsExactly<OperationCanceledException>(() => new Qcow2Writer().Convert(source, qcow2, cancelled.Token));
-        CollectionAssert.AreEquivalent(new[] { "in.raw" }, Directory.GetFiles(_dir).Select(Path.GetFileName).ToArray());
+        CollectionAssert.AreEquivalent(InputOnly, Directory.GetFiles(_dir).Select(Path.GetFileName).ToArray());
     }
 
     [TestMethod]

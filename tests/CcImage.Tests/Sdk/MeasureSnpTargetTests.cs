@@ -1,5 +1,6 @@
 // Builds real projects with the MeasureSnp target on Debian's kernel-hashes-capable firmware and a real kernel, and
 // checks that expected-measurement.json's own inputs, given to `ccimage measure`, reproduce its measurement.
+using System.Globalization;
 using System.Text.Json;
 using CcImage.Tests.Snp;
 
@@ -51,7 +52,7 @@ public class MeasureSnpTargetTests
 
         var cli = CcImageCli.RunIn(dir, "measure",
             "--mode", json.GetProperty("mode").GetString()!,
-            "--vcpus", json.GetProperty("vcpus").GetInt32().ToString(),
+            "--vcpus", json.GetProperty("vcpus").GetInt32().ToString(CultureInfo.InvariantCulture),
             "--vcpu-type", json.GetProperty("vcpu_type").GetString()!,
             "--vmm-type", json.GetProperty("vmm_type").GetString()!,
             "--guest-features", json.GetProperty("guest_features").GetString()!,

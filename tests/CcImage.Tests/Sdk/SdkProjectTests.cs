@@ -6,6 +6,8 @@ namespace CcImage.Tests.Sdk;
 [TestClass]
 public class SdkProjectTests
 {
+    private static readonly string[] ConfigAndData = ["config", "data"];
+
     private const string MinimalProject = """
         <Project Sdk="CcImage.Sdk">
           <ItemGroup>
@@ -45,7 +47,7 @@ public class SdkProjectTests
         string json = RefTools.Run("sfdisk", "--json", raw).StandardOutput;
         var names = System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("partitiontable").GetProperty("partitions")
             .EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToArray();
-        CollectionAssert.AreEqual(new[] { "config", "data" }, names);
+        CollectionAssert.AreEqual(ConfigAndData, names);
     }
 
     [TestMethod]

@@ -11,6 +11,7 @@
 //     part 1 still runs and the run reports which build had no pinned digests.
 // The kernel and initrd of the exact digests are synthetic (the real kernel only enters through its SHA-256); the
 // real kernel is measured in the consistency checks.
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using CcImage.Core.Diagnostics;
@@ -136,7 +137,7 @@ public sealed class DebianFirmwareMeasurementTests
         var expected = ExpectedMeasurement.Compute("snp", fw, kernel, F("initrd.img"), "console=ttyS0 root=/dev/vda1", 2,
             "EPYC-v4", "QEMU", "0x1");
         // The JSON's inputs, given to `ccimage measure`, reproduce its measurement.
-        var cli = CcImageCli.RunIn(_dir, "measure", "--mode", expected.Mode, "--vcpus", expected.Vcpus.ToString(),
+        var cli = CcImageCli.RunIn(_dir, "measure", "--mode", expected.Mode, "--vcpus", expected.Vcpus.ToString(CultureInfo.InvariantCulture),
             "--vcpu-type", expected.VcpuType, "--vmm-type", expected.VmmType, "--guest-features", "0x1", "--ovmf", fw,
             "--kernel", kernel, "--initrd", F("initrd.img"), "--append", expected.Cmdline!);
         Assert.AreEqual(0, cli.ExitCode, cli.StandardError);

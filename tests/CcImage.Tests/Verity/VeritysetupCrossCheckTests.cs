@@ -13,7 +13,7 @@ public sealed class VeritysetupCrossCheckTests
 
     public enum Placement { Separate, SeparateAtOffset, AppendedToData }
 
-    public sealed record Case(string Hash, int DataBlockSize, int HashBlockSize, int Format, string Salt, bool Superblock,
+    public sealed record VerityCase(string Hash, int DataBlockSize, int HashBlockSize, int Format, string Salt, bool Superblock,
         Placement Placement, bool ExplicitDataBlocks, long Blocks)
     {
         public override string ToString() =>
@@ -32,7 +32,7 @@ public sealed class VeritysetupCrossCheckTests
     /// </summary>
     public static IEnumerable<object[]> Cases()
     {
-        var cases = new List<Case>();
+        var cases = new List<VerityCase>();
         var placements = Enum.GetValues<Placement>();
         for (int i = 0; i < 54; i++)
         {
@@ -43,15 +43,15 @@ public sealed class VeritysetupCrossCheckTests
             bool superblock = (i * 7 % 4) != 0;
             var placement = placements[(i * 11 / 2) % placements.Length];
             bool explicitBlocks = i % 5 == 1;
-            cases.Add(new Case(hash, d, h, format, salt, superblock, placement, explicitBlocks, TreeShapedCount(hash, d, h, i)));
+            cases.Add(new VerityCase(hash, d, h, format, salt, superblock, placement, explicitBlocks, TreeShapedCount(hash, d, h, i)));
         }
         int perBlock256 = 4096 / 32;
-        cases.Add(new Case("sha256", 4096, 4096, 1, "00", true, Placement.Separate, false, 1));
-        cases.Add(new Case("sha256", 4096, 4096, 0, "-", false, Placement.Separate, false, 1));
-        cases.Add(new Case("sha256", 512, 4096, 1, "abcd", true, Placement.Separate, false, perBlock256));
-        cases.Add(new Case("sha256", 512, 4096, 1, "abcd", true, Placement.AppendedToData, false, perBlock256 + 1));
-        cases.Add(new Case("sha1", 512, 512, 0, "abcd", true, Placement.SeparateAtOffset, true, 16 * 16 * 16 + 7));
-        cases.Add(new Case("sha512", 512, 512, 1, "-", false, Placement.AppendedToData, true, 8 * 8 * 8 * 8 + 3));
+        cases.Add(new VerityCase("sha256", 4096, 4096, 1, "00", true, Placement.Separate, false, 1));
+        cases.Add(new VerityCase("sha256", 4096, 4096, 0, "-", false, Placement.Separate, false, 1));
+        cases.Add(new VerityCase("sha256", 512, 4096, 1, "abcd", true, Placement.Separate, false, perBlock256));
+        cases.Add(new VerityCase("sha256", 512, 4096, 1, "abcd", true, Placement.AppendedToData, false, perBlock256 + 1));
+        cases.Add(new VerityCase("sha1", 512, 512, 0, "abcd", true, Placement.SeparateAtOffset, true, 16 * 16 * 16 + 7));
+        cases.Add(new VerityCase("sha512", 512, 512, 1, "-", false, Placement.AppendedToData, true, 8 * 8 * 8 * 8 + 3));
         return cases.Select(c => new object[] { c });
     }
 
@@ -71,7 +71,7 @@ public sealed class VeritysetupCrossCheckTests
 
     [TestMethod]
     [DynamicData(nameof(Cases), DynamicDataDisplayName = nameof(CaseName))]
-    public void Format_MatchesVeritysetup_ByteForByte_AndVerifies(Case c)
+    public void Format_MatchesVeritysetup_ByteForByte_AndVerifies(VerityCase c)
     {
         string dir = TestPaths.NewTempDir("verity-x");
         try
