@@ -1,0 +1,79 @@
+// The settings table: every CcImage property with its default, kind, the pipeline steps it affects and its meaning.
+// sdk/CcImage.Sdk/build/CcImage.Defaults.props, the settings list the targets hand to the tasks and docs/properties.md
+// follow this table one to one, in this order; tests in tests/CcImage.Tests/Config keep them in step.
+using static CcImage.Core.Config.PipelineSteps;
+
+namespace CcImage.Core.Config;
+
+public static class SettingsTable
+{
+    /// <summary>The Debian package and version of the default firmware, pinned so the measurement does not drift.</summary>
+    public const string PinnedOvmfVersion = "2026.08+ds-2";
+
+    /// <summary>SHA-256 of OVMF.amdsev.fd in <see cref="PinnedOvmfVersion"/>.</summary>
+    public const string PinnedOvmfSha256 = "3e4fd0b3fe3b2dbe481c3d9e99418a034174f26cbe1f55aa212b0f18c12d2d6f";
+
+    public static IReadOnlyList<Setting> All { get; } =
+    [
+        // Where results go.
+        new("CcOutputDir", "", SettingKind.Path, None, "where images, boot files and manifests are written") { ComputedDefault = true },
+        new("CcIntermediateDir", "", SettingKind.Path, None, "fingerprints, stage records and work folders") { ComputedDefault = true },
+        new("CcCacheDirectory", "", SettingKind.Path, None, "the content-addressed stage cache shared by every build of the user (a CI job persists this folder)") { ComputedDefault = true },
+        new("CcCacheMaxSize", "20G", SettingKind.Size, None, "the stage cache is trimmed to this size after a build, least recently used entries first"),
+
+        // The site.
+        new("CcRole", "all", SettingKind.Choice, Images, "which partitions an image gets: server, client or all") { Choices = ["server", "client", "all"] },
+        new("CcImageSeed", "", SettingKind.Text, Images, "seed of every derived GUID, UUID and verity salt") { ComputedDefault = true },
+        new("CcSourceDateEpoch", "", SettingKind.Number, Images, "the time written into file systems and archives (SOURCE_DATE_EPOCH)") { ComputedDefault = true },
+
+        // Stage 1: the root filesystem.
+        new("CcDistribution", "debian", SettingKind.Choice, BuildBaseImage, "distribution of the root filesystem") { Choices = ["debian", "ubuntu"] },
+        new("CcSuite", "bookworm", SettingKind.Text, BuildBaseImage, "distribution release (suite)"),
+        new("CcMirror", "", SettingKind.Text, BuildBaseImage, "package mirror URI; empty: the machine's configured Debian mirror"),
+        new("CcKeyring", "", SettingKind.Path, BuildBaseImage, "keyring that signs the mirror; empty: the distribution's archive keyring"),
+        new("CcArchitecture", "amd64", SettingKind.Text, BuildBaseImage, "package architecture"),
+        new("CcIncludeDefaultPackages", "true", SettingKind.Boolean, BuildBaseImage, "add the base package set (kernel, systemd, cryptsetup, busybox, e2fsprogs, ...) to the CcPackage items"),
+        new("CcPackageLockFile", "ccimage.lock.json", SettingKind.Path, BuildBaseImage, "every installed package and version; written by the first build, then installed exactly"),
+        new("CcLockedMode", "false", SettingKind.Boolean, BuildBaseImage, "fail instead of writing the lock file when it is missing or does not match the packages"),
+
+        // Stage 1: partitions, disk, boot chain.
+        new("CcBaseImageName", "nvcc_image.qcow2", SettingKind.Text, BuildBaseImage, "file name of the stage-1 image"),
+        new("CcLayoutFile", "", SettingKind.Path, Images, "a YAML partition layout, instead of or before CcPartition items"),
+        new("CcDynamicPartitionSize", "1G", SettingKind.Size, Images, "size of the default layout's dynamic partition (encrypted, formatted at every boot)"),
+        new("CcDataPartitionSize", "1G", SettingKind.Size, Images, "size of the default layout's data partition (client images)"),
+        new("CcDiskSize", "", SettingKind.Size, Images, "the disk's virtual size; empty: the partitions plus GPT overhead"),
+        new("CcSectorSize", "512", SettingKind.Choice, Images, "logical sector size of the GPT") { Choices = ["512", "4096"] },
+        new("CcClusterSize", "65536", SettingKind.Size, Images, "qcow2 cluster size (512 B to 2 MiB, a power of two)"),
+        new("CcKernelCmdline", "", SettingKind.Text, Images | MeasureSnp, "extra kernel command-line arguments, after the ones the boot chain needs"),
+        new("CcSkipImageTests", "false", SettingKind.Boolean, None, "skip the checks run on each image after it is written"),
+
+        // ResizeQcow2.
+        new("CcImageSize", "10G", SettingKind.Size, ResizeQcow2, "the virtual size to grow an image to (+5G grows by that much); never shrinks"),
+        new("CcResizeInput", "", SettingKind.Path, ResizeQcow2, "the qcow2 image -t:ResizeQcow2 grows in place"),
+        new("CcResizeGrowGpt", "true", SettingKind.Boolean, ResizeQcow2, "also move the backup GPT and extend the last partition"),
+
+        // MeasureSnp.
+        new("CcOvmf", "", SettingKind.Path, MeasureSnp, "firmware file; empty: OVMF.amdsev.fd from the pinned Debian package"),
+        new("CcOvmfPackage", "ovmf-amdsev", SettingKind.Text, MeasureSnp, "Debian package of the default firmware"),
+        new("CcOvmfSuite", "sid", SettingKind.Text, MeasureSnp, "Debian suite of that package"),
+        new("CcOvmfVersion", PinnedOvmfVersion, SettingKind.Text, MeasureSnp, "pinned package version; empty: the suite's newest (the measurement then drifts)"),
+        new("CcOvmfPath", "/usr/share/ovmf/OVMF.amdsev.fd", SettingKind.Text, MeasureSnp, "the firmware's path inside the package"),
+        new("CcOvmfSha256", PinnedOvmfSha256, SettingKind.Sha256, MeasureSnp, "pinned SHA-256 of the firmware; another file is an error"),
+        new("CcKernel", "", SettingKind.Path, MeasureSnp, "kernel to measure; empty: the image's own vmlinuz"),
+        new("CcInitrd", "", SettingKind.Path, MeasureSnp, "initrd to measure; empty: the image's own initrd.img"),
+        new("CcVcpus", "1", SettingKind.Number, MeasureSnp, "vCPUs the VM is launched with"),
+        new("CcVcpuType", "EPYC-v4", SettingKind.Text, MeasureSnp, "QEMU CPU model"),
+        new("CcVmmType", "QEMU", SettingKind.Choice, MeasureSnp, "QEMU, ec2 or gce") { Choices = ["QEMU", "ec2", "gce"] },
+        new("CcGuestFeatures", "0x1", SettingKind.Text, MeasureSnp, "VMSA SEV features"),
+        new("CcSnpMode", "snp", SettingKind.Choice, MeasureSnp, "snp, seves or sev") { Choices = ["snp", "seves", "sev"] },
+    ];
+
+    private static readonly Dictionary<string, Setting> ByName = All.ToDictionary(s => s.Name, StringComparer.Ordinal);
+
+    /// <summary>The setting called <paramref name="name"/>, or null.</summary>
+    public static Setting? Find(string name) => ByName.GetValueOrDefault(name);
+
+    /// <summary>The setting called <paramref name="name"/>; a name not in the table is a programming error.</summary>
+    public static Setting Get(string name) =>
+        ByName.TryGetValue(name, out var s) ? s : throw new ArgumentException($"No setting named '{name}'.", nameof(name));
+}
