@@ -37,9 +37,23 @@ public sealed record PartitionSpec(string Name)
     /// so a checkout by any user gives the same bytes.</summary>
     public string? PreserveOwnership { get; init; }
 
+    /// <summary>Where the image mounts the partition (absolute); a partition mounted at / makes the image bootable and
+    /// takes its files from the root filesystem, others take the root filesystem's files under their mount point.</summary>
+    public string? MountPoint { get; init; }
+
+    /// <summary><c>verity</c>, <c>luks-ephemeral</c>, <c>luks-keyfile</c> or <c>none</c> (PartitionProtectionNames).</summary>
+    public string? Protection { get; init; }
+
+    /// <summary>The site roles the partition exists for: <c>server</c>, <c>client</c>, <c>all</c>, separated by ; or ,.</summary>
+    public string? Roles { get; init; }
+
+    /// <summary>For verity: <c>partition</c> (hash tree in a sibling partition, the default) or <c>appended</c>.</summary>
+    public string? VerityHash { get; init; }
+
     /// <summary>The metadata names of the CcPartition item, one per property above (Label is PartitionLabel: MSBuild reserves Label).</summary>
     public static IReadOnlyList<string> MetadataNames { get; } =
-        ["Size", "Content", "Image", "Type", "Role", "PartitionLabel", "Uuid", "Attributes", "Filesystem", "PreserveOwnership"];
+        ["Size", "Content", "Image", "Type", "Role", "PartitionLabel", "Uuid", "Attributes", "Filesystem", "PreserveOwnership",
+         "MountPoint", "Protection", "Roles", "VerityHash"];
 
     /// <summary>
     /// A spec from an item's Include and a metadata lookup (e.g. MSBuild's ITaskItem.GetMetadata); empty values count as unset.
@@ -59,6 +73,10 @@ public sealed record PartitionSpec(string Name)
             Attributes = Get("Attributes"),
             Filesystem = Get("Filesystem"),
             PreserveOwnership = Get("PreserveOwnership"),
+            MountPoint = Get("MountPoint"),
+            Protection = Get("Protection"),
+            Roles = Get("Roles"),
+            VerityHash = Get("VerityHash"),
         };
     }
 }

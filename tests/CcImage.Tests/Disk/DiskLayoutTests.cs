@@ -124,7 +124,8 @@ public class DiskLayoutTests
         {
             Size = "v-Size", Content = "v-Content", Image = "v-Image", Type = "v-Type", Role = "v-Role",
             Uuid = "v-Uuid", Attributes = "v-Attributes", Filesystem = "v-Filesystem",
-                PreserveOwnership = "v-PreserveOwnership",
+                PreserveOwnership = "v-PreserveOwnership", MountPoint = "v-MountPoint", Protection = "v-Protection",
+                Roles = "v-Roles", VerityHash = "v-VerityHash",
         }, spec);
     }
 
