@@ -21,7 +21,7 @@ public static class DiskAssembler
                 case PartitionContentKind.Ext4:
                     string path = Path.Combine(workDirectory, $"partition-{p.Index + 1}.ext4");
                     Ext4Image.Build(runner, p.SourcePath, path, p.Length, p.FileSystemUuid, p.HashSeed, p.FileSystemLabel,
-                        sourceDateEpoch, p.PreserveOwnership, cancellationToken);
+                        sourceDateEpoch, p.PreserveOwnership, cancellationToken: cancellationToken);
                     images[p.Index] = path;
                     break;
             }

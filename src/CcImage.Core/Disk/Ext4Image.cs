@@ -21,7 +21,8 @@ public static class Ext4Image
     /// <paramref name="sourceFolder"/> (null: empty) to <paramref name="destination"/>, through a temp file beside it.
     /// </summary>
     public static void Build(ToolRunner runner, string? sourceFolder, string destination, long sizeBytes, Guid uuid,
-        Guid hashSeed, string label, long sourceDateEpoch, bool preserveOwnership = false, CancellationToken cancellationToken = default)
+        Guid hashSeed, string label, long sourceDateEpoch, bool preserveOwnership = false, bool journal = true,
+        CancellationToken cancellationToken = default)
     {
         long blocks = sizeBytes / Ext4Sizing.BlockSize;
         if (Encoding.UTF8.GetByteCount(label) > 16)
@@ -41,6 +42,8 @@ public static class Ext4Image
             var args = new List<string> { "-t", "ext4", "-b", Ext4Sizing.BlockSize.ToString(CultureInfo.InvariantCulture) };
             if (sourceFolder != null)
                 args.AddRange(["-d", Path.GetFullPath(sourceFolder)]);
+            if (!journal)
+                args.AddRange(["-O", "^has_journal"]); // a read-only (verity) file system is never written: no journal
             args.AddRange([
                 "-F", "-q", "-U", uuid.ToString("D"),
                 "-E", $"root_owner=0:0,hash_seed={hashSeed:D},lazy_itable_init=0,lazy_journal_init=0",

@@ -30,15 +30,31 @@ public static class Ext4Sizing
         return blocks * BlockSize + (inodes + ReservedInodes) * (long)InodeSize;
     }
 
-    /// <summary>A size that holds the tree with room to spare: 25 % slack, metadata, the default journal, rounded to 1 MiB.</summary>
-    public static long DefaultBytes(string? folder)
+    /// <summary>A size that holds the tree with room to spare: 25 % slack, metadata, the default journal (unless
+    /// <paramref name="journal"/> is false), rounded to 1 MiB.</summary>
+    public static long DefaultBytes(string? folder, bool journal = true)
     {
         var (blocks, inodes) = Count(folder);
         long data = blocks * BlockSize;
         long inodeTables = (inodes + ReservedInodes) * 2L * InodeSize;
         long body = data + data / 4 + inodeTables + 8 * MiB;
-        long total = body + JournalBytes(body);
+        long total = body + (journal ? JournalBytes(body) : 0);
         return (total + MiB - 1) / MiB * MiB;
+    }
+
+    /// <summary>
+    /// The bytes of an ext4 partition holding <paramref name="folder"/>: the given <paramref name="size"/> (checked to
+    /// hold the tree, CCIMG1114 otherwise) or, when empty, <see cref="DefaultBytes"/>.
+    /// </summary>
+    public static long ResolveBytes(string? size, string? folder, string partitionName, bool journal = true)
+    {
+        if (string.IsNullOrWhiteSpace(size))
+            return DefaultBytes(folder, journal);
+        long bytes = Config.SizeParser.Parse(size, $"the Size of partition '{partitionName}'");
+        long minimum = MinimumBytes(folder) + (journal ? JournalBytes(bytes) : 0);
+        if (bytes < minimum)
+            throw Diagnostics.Diag.Error(nameof(Diagnostics.Strings.PartitionSizeTooSmall), partitionName, bytes, minimum, "its folder as ext4");
+        return bytes;
     }
 
     /// <summary>The journal mke2fs creates for a file system of <paramref name="bytes"/>.</summary>

@@ -1,0 +1,9 @@
+// A stage's root tree as the pipeline passes it on: the key of the cache entry that holds it (what every partition and
+// initramfs made from it is keyed by) and the reproducible tarball in that entry.
+namespace CcImage.Core.Pipeline;
+
+public sealed record StageTree(string Key, string TarPath)
+{
+    /// <summary>The kernel version found in the tree (its /usr/lib/modules folder), when it has one.</summary>
+    public string? KernelVersion { get; init; }
+}
