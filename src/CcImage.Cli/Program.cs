@@ -16,6 +16,7 @@ static int RunCommandLine(string[] args)
         Qcow2Command.Create(),
         VerityCommand.Create(),
         MeasureCommand.Create(),
+        BuildCommand.Create(),
     };
 
     CliErrors.InstallCancellation();

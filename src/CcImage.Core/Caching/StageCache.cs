@@ -87,7 +87,7 @@ public sealed class StageCache
         var entries = Directory.EnumerateDirectories(LayoutRoot)
             .Where(d => !Path.GetFileName(d).StartsWith('.'))
             .SelectMany(kind => Directory.EnumerateDirectories(kind)
-                .Where(d => !Path.GetFileName(d).StartsWith(TempPrefix, StringComparison.Ordinal))
+                .Where(d => !Path.GetFileName(d).StartsWith('.')) // temps, locks
                 .Select(d => (Kind: Path.GetFileName(kind), Dir: d)))
             .Select(e => (e.Kind, e.Dir, Size: FolderSize(e.Dir), Used: File.GetLastWriteTimeUtc(Path.Combine(e.Dir, UseStampFileName))))
             .OrderBy(e => e.Used)
@@ -194,7 +194,7 @@ public sealed class StageCache
     private static long FolderSize(string dir) =>
         new DirectoryInfo(dir).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
 
-    internal static void TryDeleteDirectory(string dir)
+    public static void TryDeleteDirectory(string dir)
     {
         try
         {

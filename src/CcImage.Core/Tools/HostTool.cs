@@ -16,4 +16,5 @@ public sealed record HostTool(string Command, string DebianPackage)
     public static readonly HostTool DpkgDeb = new("dpkg-deb", "dpkg");
     public static readonly HostTool Cpio = new("cpio", "cpio");
     public static readonly HostTool QemuSystemX86 = new("qemu-system-x86_64", "qemu-system-x86");
+    public static readonly HostTool Dotnet = new("dotnet", "dotnet-sdk (the .NET SDK)");
 }

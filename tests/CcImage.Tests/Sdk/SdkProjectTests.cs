@@ -110,12 +110,17 @@ public class SdkProjectTests
     }
 
     [TestMethod]
-    public void Build_NoPartitions_FailsWithCode()
+    public void Build_RoleLeavesNoPartition_FailsWithCode()
     {
-        string project = SdkFixture.CreateProject("empty", "<Project Sdk=\"CcImage.Sdk\" />");
+        string project = SdkFixture.CreateProject("norole", """
+            <Project Sdk="CcImage.Sdk">
+              <PropertyGroup><CcRole>server</CcRole></PropertyGroup>
+              <ItemGroup><CcPartition Include="data" Size="4M" Roles="client" /></ItemGroup>
+            </Project>
+            """);
         var result = SdkFixture.Dotnet("build", project);
         Assert.AreNotEqual(0, result.ExitCode);
-        StringAssert.Contains(result.Output, "error CCIMG1005");
+        StringAssert.Contains(result.Output, "error CCIMG1101");
     }
 
     [TestMethod]

@@ -1,0 +1,53 @@
+// The one entry point of the image pipeline, shared by the MSBuild tasks (one step per target) and `ccimage build`
+// (every step in order), as dotnet/sdk's container targets and `containerize` share one builder. The order of the
+// steps lives here and in docs/sdk.md: BuildBaseImage → (InstallNvflare → ResizeQcow2 → HardenImage) → MeasureSnp →
+// manifest.json. Each step finds what earlier steps left in their stage records.
+using CcImage.Core.Diagnostics;
+
+namespace CcImage.Core.Pipeline;
+
+public static class ImageBuilder
+{
+    /// <summary>The manifest step's name (it has no target of its own; Build writes manifest.json last).</summary>
+    public const string ManifestStep = "WriteManifest";
+
+    /// <summary>Runs one step by its target name.</summary>
+    public static void RunStep(ImageProject project, string step, ILog log, CancellationToken cancellationToken)
+    {
+        var context = new PipelineContext(project, log, cancellationToken);
+        switch (step)
+        {
+            case BaseImageStep.Name:
+                BaseImageStep.Run(context);
+                break;
+            case MeasureStep.Name:
+                MeasureStep.Run(context);
+                break;
+            case ManifestStep:
+                WriteManifest(context);
+                break;
+            default:
+                throw new ArgumentException($"No pipeline step named '{step}'.", nameof(step));
+        }
+        TrimCache(context);
+    }
+
+    /// <summary>Runs the whole chain, as `dotnet build` does; returns the stage record of the image that boots.</summary>
+    public static StageRecord Build(ImageProject project, ILog log, CancellationToken cancellationToken)
+    {
+        var context = new PipelineContext(project, log, cancellationToken);
+        var record = BaseImageStep.Run(context);
+        if (record.Kernel != null || project.Settings.Optional("CcKernel") != null)
+            MeasureStep.Run(context, record);
+        WriteManifest(context);
+        TrimCache(context);
+        return record;
+    }
+
+    private static void WriteManifest(PipelineContext context) =>
+        ArtifactManifest.Write(context.Project.OutputDirectory, FileList.ReadAll(context.FileListDirectory)
+            .Where(f => Path.GetDirectoryName(f) is { } d && Path.GetFullPath(d + "/") == Path.GetFullPath(context.Project.OutputDirectory)));
+
+    private static void TrimCache(PipelineContext context) =>
+        context.Cache.Trim(context.Project.Settings.Size("CcCacheMaxSize"));
+}
