@@ -3,6 +3,7 @@
 // steps lives here and in docs/sdk.md: BuildBaseImage → (InstallNvflare → ResizeQcow2 → HardenImage) → MeasureSnp →
 // manifest.json. Each step finds what earlier steps left in their stage records.
 using CcImage.Core.Diagnostics;
+using CcImage.Core.Inspection;
 
 namespace CcImage.Core.Pipeline;
 
@@ -32,11 +33,44 @@ public static class ImageBuilder
         TrimCache(context);
     }
 
+    /// <summary>Runs the image tests (Inspection/ImageChecks) on the image <paramref name="stageStep"/> wrote.</summary>
+    public static void TestImage(ImageProject project, string stageStep, ILog log, CancellationToken cancellationToken)
+    {
+        var context = new PipelineContext(project, log, cancellationToken);
+        var record = StageRecord.TryRead(StageRecord.PathFor(context.StagesDirectory, stageStep))
+            ?? throw new InvalidOperationException($"{stageStep} has not run: no stage record.");
+        TestImage(context, record);
+    }
+
+    private static void TestImage(PipelineContext context, StageRecord record)
+    {
+        if (context.Project.Settings.Boolean("CcSkipImageTests"))
+            return;
+        IReadOnlyList<string> passed;
+        try
+        {
+            passed = ImageChecks.Run(record, context.Project, context.Runner, context.WorkDirectory(record.Step + "-tests"),
+                context.CancellationToken);
+        }
+        catch (CcImageException)
+        {
+            // A failed image is not an output: it moves aside for inspection, and the next build makes it again.
+            string failed = Path.Combine(context.Project.IntermediateDirectory, "failed", Path.GetFileName(record.Image));
+            Directory.CreateDirectory(Path.GetDirectoryName(failed)!);
+            File.Move(record.Image, failed, overwrite: true);
+            File.Delete(StageRecord.PathFor(context.StagesDirectory, record.Step));
+            context.Log.Info($"The image that failed its tests is kept at {failed}.");
+            throw;
+        }
+        context.Log.Info($"Image tests of {Path.GetFileName(record.Image)}: {passed.Count} passed ({string.Join("; ", passed)}).");
+    }
+
     /// <summary>Runs the whole chain, as `dotnet build` does; returns the stage record of the image that boots.</summary>
     public static StageRecord Build(ImageProject project, ILog log, CancellationToken cancellationToken)
     {
         var context = new PipelineContext(project, log, cancellationToken);
         var record = BaseImageStep.Run(context);
+        TestImage(context, record);
         if (record.Kernel != null || project.Settings.Optional("CcKernel") != null)
             MeasureStep.Run(context, record);
         WriteManifest(context);

@@ -6,6 +6,7 @@ public sealed record HostTool(string Command, string DebianPackage)
     public static readonly HostTool QemuImg = new("qemu-img", "qemu-utils");
     public static readonly HostTool Mke2fs = new("mke2fs", "e2fsprogs");
     public static readonly HostTool Debugfs = new("debugfs", "e2fsprogs");
+    public static readonly HostTool E2fsck = new("e2fsck", "e2fsprogs");
     public static readonly HostTool Sgdisk = new("sgdisk", "gdisk");
     public static readonly HostTool Sfdisk = new("sfdisk", "fdisk");
     public static readonly HostTool Veritysetup = new("veritysetup", "cryptsetup-bin");
