@@ -130,15 +130,16 @@ public class Ext4ImageTests
     }
 
     [TestMethod]
-    public void Build_TooSmall_ThrowsCcimg3002AndLeavesNoFile()
+    public void Build_TooSmall_ThrowsCcimg4142AndLeavesNoFile()
     {
         string tree = Path.Combine(_dir, "tree");
         Directory.CreateDirectory(tree);
         File.WriteAllBytes(Path.Combine(tree, "big"), RandomNumberGenerator.GetBytes(6 << 20));
         string image = Path.Combine(_dir, "small.ext4");
-        GptTestDisk.AssertThrowsCode("CCIMG3002", () =>
+        GptTestDisk.AssertThrowsCode("CCIMG4142", () =>
             Ext4Image.Build(GptTestDisk.Runner, tree, image, 4L << 20, Uuid, HashSeed, "s", 0));
         Assert.IsEmpty(Directory.GetFiles(_dir));
+        CollectionAssert.AreEqual(new[] { tree }, Directory.GetDirectories(_dir));
     }
 
     private static byte[] Hash(string path)
