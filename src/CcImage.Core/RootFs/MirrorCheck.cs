@@ -68,10 +68,20 @@ internal sealed partial class MirrorCheck
             "-o", $"APT::Architecture={spec.Architecture}",
             "-o", $"APT::Architectures={spec.Architecture}",
             "-o", "Acquire::Languages=none",
+            // Only the package indexes: no AppStream metadata, whatever the machine's apt.conf.d enables.
+            "-o", "Acquire::IndexTargets::deb::DEP-11::DefaultEnabled=false",
+            "-o", "Acquire::IndexTargets::deb::DEP-11-icons::DefaultEnabled=false",
+            "-o", "Acquire::IndexTargets::deb::DEP-11-icons-small::DefaultEnabled=false",
+            "-o", "Acquire::IndexTargets::deb::DEP-11-icons-hidpi::DefaultEnabled=false",
+            "-o", "Acquire::IndexTargets::deb::Contents-deb::DefaultEnabled=false",
             "-o", "APT::Sandbox::User=root",
             "-q",
         ];
     }
+
+    /// <summary>The verified indexes (InRelease and Packages files) apt-get update wrote; mmdebstrap's own update reuses them.</summary>
+    public IReadOnlyList<string> IndexFiles =>
+        Directory.GetFiles(_lists, "*_InRelease").Concat(Directory.GetFiles(_lists, "*_Packages*")).Order(StringComparer.Ordinal).ToList();
 
     /// <summary>Downloads the mirror's package indexes; CCIMG4102, CCIMG4104 or CCIMG4112 when that fails.</summary>
     public void Update(CancellationToken cancellationToken)

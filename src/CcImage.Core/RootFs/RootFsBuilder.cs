@@ -48,11 +48,11 @@ public static class RootFsBuilder
         try
         {
             string? preferences = spec.Lock == null ? null : RootFsHooks.Preferences(spec.Lock);
-            CheckMirror(spec, sources, debs, preferences, Path.Combine(work, "apt"), runner, log, cancellationToken);
+            var check = CheckMirror(spec, sources, debs, preferences, Path.Combine(work, "apt"), runner, log, cancellationToken);
 
             string hooks = Path.Combine(work, "hooks");
             Directory.CreateDirectory(hooks);
-            string setup = WriteScript(Path.Combine(hooks, "setup"), RootFsHooks.SetupScript(preferences));
+            string setup = WriteScript(Path.Combine(hooks, "setup"), RootFsHooks.SetupScript(preferences, check.IndexFiles));
             string customize = WriteScript(Path.Combine(hooks, "customize"), RootFsHooks.CustomizeScript(spec, debs));
 
             var result = AtomicFile.Write(destination, temp =>
@@ -70,7 +70,7 @@ public static class RootFsBuilder
         }
     }
 
-    private static void CheckMirror(RootFsSpec spec, RootFsSources sources, List<LocalDeb> debs, string? preferences,
+    private static MirrorCheck CheckMirror(RootFsSpec spec, RootFsSources sources, List<LocalDeb> debs, string? preferences,
         string directory, ToolRunner runner, ILog log, CancellationToken cancellationToken)
     {
         var check = new MirrorCheck(runner, log, spec, sources, directory, preferences);
@@ -80,12 +80,13 @@ public static class RootFsBuilder
         if (spec.Lock == null)
         {
             log.Info($"The mirror has every requested package ({planned.Count} to install besides the minbase set)");
-            return;
+            return check;
         }
         var local = debs.Select(d => d.Package.Name).ToHashSet(StringComparer.Ordinal);
         var lockedRequests = spec.Lock.Packages.Where(p => !local.Contains(p.Name)).Select(p => $"{p.Name}={p.Version}").ToList();
         check.Simulate(lockedRequests, locked: true, cancellationToken);
         log.Info($"The mirror has every locked version ({lockedRequests.Count} packages)");
+        return check;
     }
 
     private static void RunMmdebstrap(RootFsSpec spec, RootFsSources sources, string temp, string setupHook, string customizeHook,
@@ -144,7 +145,7 @@ public static class RootFsBuilder
             CompareWithLock(spec.Lock, packages);
         foreach (var deb in debs)
             if (!packages.Contains(deb.Package))
-                throw Diag.Error(nameof(Strings.RootFsBuildFailed), 0, $"the CcDeb {deb.Path} ({deb.Package.Name} {deb.Package.Version}) is not installed");
+                throw Diag.Error(nameof(Strings.RootFsDebNotInstalled), deb.Path, deb.Package.Name, deb.Package.Version);
         log.Detail($"Hashing {tarball}");
         return new RootFsResult(destination, FileHash.Sha256Hex(tarball), contents.Kernels, packages, packageLock);
     }

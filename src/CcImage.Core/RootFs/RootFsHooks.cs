@@ -1,6 +1,6 @@
 // The text the builder hands mmdebstrap: the apt source line, the apt preferences that pin a lock's versions, and the
 // two hook scripts (mmdebstrap(1) HOOKS; each runs with the chroot folder as $1).
-//   setup     (before apt update) makes dpkg skip fsync (force-unsafe-io: half the install time; nothing is written to
+//   setup     (before apt update) seeds apt's lists with the indexes the mirror check verified, makes dpkg skip fsync (force-unsafe-io: half the install time; nothing is written to
 //             disk that a crash could leave half-done, the tarball is written afterwards) and installs the lock's pins.
 //   customize (after every package) installs the local debs with apt inside the chroot (so their dependencies come from
 //             the mirror), sets the locale (C.UTF-8, or one localedef generates without an archive: locale-archive
@@ -34,9 +34,18 @@ internal static class RootFsHooks
         return text.ToString();
     }
 
-    public static string SetupScript(string? preferences)
+    /// <param name="preferences">The lock's pins, or null.</param>
+    /// <param name="indexFiles">Package indexes the mirror check downloaded and verified; copied into the chroot's apt
+    /// lists so mmdebstrap's apt-get update finds them current (the mirror answers "not modified") instead of
+    /// downloading them again. mmdebstrap removes the lists before it packs the tarball.</param>
+    public static string SetupScript(string? preferences, IReadOnlyList<string> indexFiles)
     {
         var s = Header("setup");
+        if (indexFiles.Count > 0)
+        {
+            s.Append("mkdir -p \"$root/var/lib/apt/lists\"\n");
+            s.Append(CultureInfo.InvariantCulture, $"cp -p {string.Join(' ', indexFiles.Select(Quote))} \"$root/var/lib/apt/lists/\"\n");
+        }
         s.Append("mkdir -p \"$root/etc/dpkg/dpkg.cfg.d\"\n");
         s.Append(CultureInfo.InvariantCulture, $"printf '%s\\n' force-unsafe-io > \"$root/{UnsafeIoConfig}\"\n");
         if (preferences != null)

@@ -38,7 +38,7 @@ public class ChrootSessionTests
         string version = File.ReadAllText(Path.Combine(_tree, "etc/debian_version")).Trim();
         using (var session = ChrootSession.Open(Runner, NullLog.Instance, _tree))
         {
-            Assert.HasCount(10, session.Mounts);
+            Assert.HasCount(11, session.Mounts); // proc, sys, dev, six devices, pts, shm
             var result = session.Run(["/bin/sh", "-c",
                 "cat /etc/debian_version; test -r /proc/self/status; test -d /sys/kernel; echo written > /dev/null; " +
                 "head -c 16 /dev/urandom | wc -c; test -d /dev/pts; test -w /dev/shm; echo \"$PATH|$HOME|$LC_ALL|${SECRET:-unset}\""]);

@@ -132,6 +132,35 @@ public class RootFsBuilderTests
         }
     }
 
+    [TestMethod]
+    public void Build_GeneratedLocaleAndOtherTimezone_AreSetWithoutALocaleArchive()
+    {
+        string folder = TestPaths.NewTempDir("rootfs-locale");
+        try
+        {
+            var spec = new RootFsSpec { Locale = "en_US.UTF-8", Timezone = "Europe/Berlin", SourceDateEpoch = SharedRootFs.Epoch };
+            var log = new RecordingLog();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var result = RootFsBuilder.Build(spec, Path.Combine(folder, "minbase.tar"), new ToolRunner(log), log, CancellationToken.None);
+            TestContext.WriteLine($"minbase with en_US.UTF-8: {clock.Elapsed.TotalSeconds:F0} s, {result.Packages.Count} packages");
+
+            Assert.IsTrue(result.Packages.Any(p => p.Name == "locales"), "the locales package (localedef's data) was not installed");
+            Assert.IsEmpty(result.Kernels);
+            Assert.AreEqual("LANG=en_US.UTF-8\n", TarText(result.Tarball, "./etc/default/locale"));
+            Assert.AreEqual("Europe/Berlin\n", TarText(result.Tarball, "./etc/timezone"));
+            var names = TarNames(result.Tarball);
+            Assert.Contains("usr/lib/locale/en_US.utf8/LC_CTYPE", names);
+            Assert.Contains("usr/lib/locale/en_US.utf8/LC_COLLATE", names);
+            Assert.DoesNotContain("usr/lib/locale/locale-archive", names);
+            StringAssert.Contains(RefTools.Run("tar", "-tvf", result.Tarball, "./etc/localtime").AssertSuccess("tar -tv").StandardOutput,
+                "./etc/localtime -> /usr/share/zoneinfo/Europe/Berlin");
+        }
+        finally
+        {
+            RootTree.Delete(SharedRootFs.Runner, folder);
+        }
+    }
+
     internal static HashSet<string> TarNames(string tarball) =>
         RefTools.Run("tar", "-tf", tarball).AssertSuccess("tar -t").StandardOutput
             .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(n => n.StartsWith("./", StringComparison.Ordinal) ? n[2..].TrimEnd('/') : n.TrimEnd('/'))

@@ -23,7 +23,7 @@ public class RootFsHooksTests
             };
             var deb = new LocalDeb(Path.Combine(dir, "a b'.deb"), new string('a', 64), new LockedPackage("x-driver", "1.0", "amd64"));
             var packageLock = new PackageLock("debian", "bookworm", "amd64", [new LockedPackage("libc6", "2.36-9+deb12u14", "amd64")]);
-            foreach (string script in new[] { RootFsHooks.SetupScript(RootFsHooks.Preferences(packageLock)), RootFsHooks.SetupScript(null), RootFsHooks.CustomizeScript(spec, [deb]) })
+            foreach (string script in new[] { RootFsHooks.SetupScript(RootFsHooks.Preferences(packageLock), [Path.Combine(dir, "x y_InRelease")]), RootFsHooks.SetupScript(null, []), RootFsHooks.CustomizeScript(spec, [deb]) })
             {
                 string path = Path.Combine(dir, "hook");
                 File.WriteAllText(path, script);

@@ -114,6 +114,43 @@ public class RootTreeTests
     }
 
     [TestMethod]
+    public void PackExtract_CapabilityHardLinkDeviceOwner_RoundTripReproducibly()
+    {
+        string tree = Path.Combine(_dir, "fixture");
+        Directory.CreateDirectory(Path.Combine(tree, "usr", "bin"));
+        Directory.CreateDirectory(Path.Combine(tree, "dev"));
+        string ping = Path.Combine(tree, "usr", "bin", "ping");
+        File.WriteAllText(ping, "pretend binary");
+        RefTools.Run("setcap", "cap_net_raw+ep", ping).AssertSuccess("setcap");
+        RefTools.Run("ln", ping, Path.Combine(tree, "usr", "bin", "ping6")).AssertSuccess("ln");
+        RefTools.Run("mknod", Path.Combine(tree, "dev", "null"), "c", "1", "3").AssertSuccess("mknod");
+        string owned = Path.Combine(tree, "usr", "bin", "owned");
+        File.WriteAllText(owned, "x");
+        RefTools.Run("chown", "1234:2345", owned).AssertSuccess("chown");
+        RefTools.Run("chmod", "4755", owned).AssertSuccess("chmod");
+        File.CreateSymbolicLink(Path.Combine(tree, "usr", "bin", "link"), "/usr/bin/ping");
+
+        string first = Path.Combine(_dir, "fixture.tar"), second = Path.Combine(_dir, "fixture-again.tar");
+        string copy = Path.Combine(_dir, "fixture-copy");
+        RootTree.Pack(Runner, tree, first, SharedRootFs.Epoch);
+        RootTree.Extract(Runner, first, copy);
+        RootTree.Pack(Runner, copy, second, SharedRootFs.Epoch);
+        Assert.AreEqual(FileHash.Sha256Hex(first), FileHash.Sha256Hex(second), "pack(extract(pack(tree))) differs from pack(tree)");
+
+        StringAssert.Contains(RefTools.Run("getcap", Path.Combine(copy, "usr", "bin", "ping")).AssertSuccess("getcap").StandardOutput, "cap_net_raw=ep");
+        var a = UnixFileStatus.TryGet(Path.Combine(copy, "usr", "bin", "ping"))!;
+        Assert.AreEqual(a.Inode, UnixFileStatus.TryGet(Path.Combine(copy, "usr", "bin", "ping6"))!.Inode);
+        var device = UnixFileStatus.TryGet(Path.Combine(copy, "dev", "null"))!;
+        Assert.AreEqual((UnixFileStatus.TypeCharDevice, 1u, 3u), (device.Type, device.RdevMajor, device.RdevMinor));
+        var ownedCopy = UnixFileStatus.TryGet(Path.Combine(copy, "usr", "bin", "owned"))!;
+        Assert.AreEqual((1234u, 2345u, 0x9EDu), (ownedCopy.Uid, ownedCopy.Gid, ownedCopy.Permissions));
+        Assert.AreEqual("/usr/bin/ping", new FileInfo(Path.Combine(copy, "usr", "bin", "link")).LinkTarget);
+        string listing = RefTools.Run("tar", "--numeric-owner", "--full-time", "-tvf", first).AssertSuccess("tar -tv").StandardOutput;
+        StringAssert.Contains(listing, "-rwsr-xr-x 1234/2345");
+        StringAssert.Contains(listing, "2023-11-14 22:13:20 ./usr/bin/owned", "a new file's mtime was not clamped to SOURCE_DATE_EPOCH");
+    }
+
+    [TestMethod]
     public void Extract_NonEmptyDestination_ThrowsCcimg4134()
     {
         string target = Path.Combine(_dir, "occupied");
