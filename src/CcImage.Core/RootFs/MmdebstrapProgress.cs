@@ -13,8 +13,6 @@ internal sealed class MmdebstrapProgress(ILog log)
     private int _downloaded;
     private int _setUp;
 
-    public int PackagesSetUp => _setUp;
-
     public void Line(string line)
     {
         if (line.StartsWith("I: ", StringComparison.Ordinal) || line.StartsWith("W: ", StringComparison.Ordinal)

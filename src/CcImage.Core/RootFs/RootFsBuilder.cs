@@ -60,8 +60,9 @@ public static class RootFsBuilder
                 RunMmdebstrap(spec, sources, temp, setup, customize, work, runner, log, cancellationToken);
                 return Inspect(spec, debs, temp, destination, log);
             });
-            log.Info($"Root filesystem {destination}: {result.Packages.Count} packages, kernel {string.Join(", ", result.Kernels.Select(k => k.Version))}, " +
-                     $"sha256 {result.Sha256}, {clock.Elapsed.TotalSeconds:F0} s");
+            string kernels = result.Kernels.Count == 0 ? "no kernel" : "kernel " + string.Join(", ", result.Kernels.Select(k => k.Version));
+            log.Info($"Root filesystem {destination}: {result.Packages.Count} packages, {kernels}, sha256 {result.Sha256}, " +
+                     $"{clock.Elapsed.TotalSeconds:F0} s");
             return result;
         }
         finally
