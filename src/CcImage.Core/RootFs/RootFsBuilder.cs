@@ -28,17 +28,22 @@ public static class RootFsBuilder
     public const string NoInitrdVariable = "INITRD";
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromHours(1);
     private const int ReasonLines = 5;
+    private const long InMemoryShareNumerator = 3;
+    private const long InMemoryShareDenominator = 4;
+    private const long BytesPerKiB = 1024;
 
     /// <summary>
     /// Builds the root filesystem <paramref name="spec"/> describes into <paramref name="destinationTar"/> (a POSIX pax
     /// tarball). Nothing is written at the destination unless the whole build succeeds.
     /// </summary>
-    public static RootFsResult Build(RootFsSpec spec, string destinationTar, ToolRunner runner, ILog log, CancellationToken cancellationToken)
+    public static RootFsResult Build(RootFsSpec spec, string destinationTar, ToolRunner runner, ILog log, CancellationToken cancellationToken,
+        RootFsBuildOptions? options = null)
     {
+        options ??= RootFsBuildOptions.Default;
         var clock = Stopwatch.StartNew();
         spec.Validate();
         spec.VerifyFileHashes();
-        ToolRunner.Locate(HostTool.Mmdebstrap);
+        string mmdebstrap = ToolRunner.Locate(HostTool.Mmdebstrap);
         if (!UnixUser.IsRoot && !(UnixUser.HasSubordinateRange("/etc/subuid") && UnixUser.HasSubordinateRange("/etc/subgid")))
             throw Diag.Error(nameof(Strings.MmdebstrapUnshareUnavailable), Environment.UserName);
         var sources = spec.ResolveSources();
@@ -57,7 +62,7 @@ public static class RootFsBuilder
 
             var result = AtomicFile.Write(destination, temp =>
             {
-                RunMmdebstrap(spec, sources, temp, setup, customize, work, runner, log, cancellationToken);
+                RunMmdebstrap(spec, sources, temp, setup, customize, work, mmdebstrap, options, runner, log, cancellationToken);
                 return Inspect(spec, debs, temp, destination, log);
             });
             string kernels = result.Kernels.Count == 0 ? "no kernel" : "kernel " + string.Join(", ", result.Kernels.Select(k => k.Version));
@@ -91,7 +96,7 @@ public static class RootFsBuilder
     }
 
     private static void RunMmdebstrap(RootFsSpec spec, RootFsSources sources, string temp, string setupHook, string customizeHook,
-        string work, ToolRunner runner, ILog log, CancellationToken cancellationToken)
+        string work, string mmdebstrap, RootFsBuildOptions options, ToolRunner runner, ILog log, CancellationToken cancellationToken)
     {
         var includes = spec.SortedPackages.Concat(spec.ImpliedPackages).Distinct(StringComparer.Ordinal).ToList();
         var arguments = new List<string>
@@ -111,17 +116,30 @@ public static class RootFsBuilder
             // mmdebstrap reads an APT_CONFIG from the environment; the build's apt settings come from its arguments only.
             ["APT_CONFIG"] = null,
         };
+        var tool = HostTool.Mmdebstrap;
         if (UnixUser.IsRoot)
         {
             // mmdebstrap's temporary chroot goes into the work folder, which is deleted even when mmdebstrap is killed.
             string tmp = Path.Combine(work, "tmp");
             Directory.CreateDirectory(tmp);
             environment["TMPDIR"] = tmp;
+            if (options.InMemory)
+            {
+                // A tmpfs on that folder, mounted in a mount namespace of its own: it vanishes with the build's processes.
+                long size = AvailableMemoryBytes() * InMemoryShareNumerator / InMemoryShareDenominator;
+                tool = HostTool.Unshare;
+                arguments.InsertRange(0, ["--mount", "--propagation", "private", "--", "/bin/sh", "-c",
+                    "mount -t tmpfs -o size=\"$1\",mode=0755 ccimage-rootfs \"$2\" && shift 2 && exec \"$@\"",
+                    "ccimage-rootfs", size.ToString(System.Globalization.CultureInfo.InvariantCulture), tmp, mmdebstrap]);
+                log.Info($"Building the chroot in memory (tmpfs of at most {size >> 20} MiB)");
+            }
         }
+        else if (options.InMemory)
+            log.Detail("Building in memory needs root; building on disk");
         log.Info($"Building the root filesystem: {spec.Distribution} {spec.Suite} {spec.Architecture} from {sources.Mirror}, " +
                  $"{includes.Count} requested packages{(spec.Lock != null ? $", {spec.Lock.Packages.Count} locked versions" : "")}");
         var progress = new MmdebstrapProgress(log);
-        var result = runner.Run(HostTool.Mmdebstrap, arguments, environment: environment, timeout: BuildTimeout, allowFailure: true,
+        var result = runner.Run(tool, arguments, environment: environment, timeout: BuildTimeout, allowFailure: true,
             cancellationToken: cancellationToken, outputLine: progress.Line);
         if (result.ExitCode != 0)
         {
@@ -161,6 +179,14 @@ public static class RootFsBuilder
         if (differences.Count > 0)
             throw Diag.Error(nameof(Strings.RootFsLockMismatch), string.Join("; ", differences.Take(ReasonLines))
                 + (differences.Count > ReasonLines ? $" and {differences.Count - ReasonLines} more" : ""));
+    }
+
+    // MemAvailable of /proc/meminfo (proc_meminfo(5)): what can be used without swapping.
+    private static long AvailableMemoryBytes()
+    {
+        string? line = File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemAvailable:", StringComparison.Ordinal));
+        var kib = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(1);
+        return long.TryParse(kib, System.Globalization.CultureInfo.InvariantCulture, out long value) ? value * BytesPerKiB : 0;
     }
 
     private static string WriteScript(string path, string text)

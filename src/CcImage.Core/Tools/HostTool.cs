@@ -19,6 +19,7 @@ public sealed record HostTool(string Command, string DebianPackage)
     public static readonly HostTool Mount = new("mount", "mount");
     public static readonly HostTool Umount = new("umount", "mount");
     public static readonly HostTool Chroot = new("chroot", "coreutils");
+    public static readonly HostTool Unshare = new("unshare", "util-linux");
     public static readonly HostTool Cpio = new("cpio", "cpio");
     public static readonly HostTool QemuSystemX86 = new("qemu-system-x86_64", "qemu-system-x86");
 }
