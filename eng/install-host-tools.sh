@@ -8,7 +8,11 @@ packages=(
   mount               # losetup: 4096-byte-sector loop devices for the sgdisk/sfdisk cross-checks
   cryptsetup-bin      # veritysetup: reference for dm-verity
   cpio libarchive-tools # cpio, bsdtar: reference for initramfs archives
-  dpkg                # dpkg-deb: unpacking downloaded packages
+  dpkg                # dpkg-deb: unpacking downloaded packages and building the tests' fixture .deb; dpkg-query
+  mmdebstrap          # the root filesystem from distribution packages
+  debian-archive-keyring # the keyring mmdebstrap checks the Debian mirror with
+  tar                 # root filesystem tarballs: extract and repack (RootTree)
+  attr libcap2-bin    # getfattr, setcap/getcap: tests of extended attributes in root trees and ext4 images
   time hyperfine      # benchmarks
   gcc libc6-dev       # links the NativeAOT ccimage that bench/measure times
   openssl             # bench inputs: deterministic pseudo-random data (AES-CTR stream)

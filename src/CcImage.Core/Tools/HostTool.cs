@@ -15,6 +15,12 @@ public sealed record HostTool(string Command, string DebianPackage)
     public static readonly HostTool AptGet = new("apt-get", "apt");
     public static readonly HostTool AptCache = new("apt-cache", "apt");
     public static readonly HostTool DpkgDeb = new("dpkg-deb", "dpkg");
+    public static readonly HostTool DpkgQuery = new("dpkg-query", "dpkg");
+    public static readonly HostTool Tar = new("tar", "tar");
+    public static readonly HostTool Mount = new("mount", "mount");
+    public static readonly HostTool Umount = new("umount", "mount");
+    public static readonly HostTool Chroot = new("chroot", "coreutils");
+    public static readonly HostTool Unshare = new("unshare", "util-linux");
     public static readonly HostTool Cpio = new("cpio", "cpio");
     public static readonly HostTool QemuSystemX86 = new("qemu-system-x86_64", "qemu-system-x86");
     public static readonly HostTool Dotnet = new("dotnet", "dotnet-sdk (the .NET SDK)");

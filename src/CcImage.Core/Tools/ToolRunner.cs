@@ -1,7 +1,9 @@
-// The one way CcImage runs an external program: logs the command line with secrets masked, captures output,
-// enforces a timeout, kills the whole process on cancellation, and turns a missing tool into CCIMG3001.
+// The one way CcImage runs an external program: logs the command line with secrets masked, captures output (and, for
+// long-running tools, hands each line to a callback as it arrives so progress shows while the tool runs), enforces a
+// timeout, kills the whole process on cancellation, and turns a missing tool into CCIMG3001.
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using System.Text;
 using CcImage.Core.Diagnostics;
 
@@ -37,10 +39,14 @@ public sealed class ToolRunner
         throw Diag.Error(nameof(Strings.ToolMissing), tool.Command, tool.DebianPackage);
     }
 
-    /// <summary>Runs the tool; a non-zero exit is CCIMG3002 unless <paramref name="allowFailure"/>.</summary>
+    /// <summary>
+    /// Runs the tool; a non-zero exit is CCIMG3002 unless <paramref name="allowFailure"/>. When
+    /// <paramref name="outputLine"/> is given it receives every line of standard output and standard error (masked)
+    /// while the tool runs, from the reader threads, one call at a time; the captured text is returned as well.
+    /// </summary>
     public ToolResult Run(HostTool tool, IEnumerable<string> arguments, string? workingDirectory = null,
         IDictionary<string, string?>? environment = null, TimeSpan? timeout = null, bool allowFailure = false,
-        CancellationToken cancellationToken = default)
+        Action<string>? outputLine = null, CancellationToken cancellationToken = default)
     {
         string exe = Locate(tool);
         var args = arguments.ToList();
@@ -67,8 +73,27 @@ public sealed class ToolRunner
         using var process = new Process { StartInfo = psi };
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { if (e.Data != null) lock (stdout) stdout.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (stderr) stderr.AppendLine(e.Data); };
+        var streamGate = new object();
+        ExceptionDispatchInfo? callbackFailure = null;
+        void Receive(StringBuilder buffer, string? line)
+        {
+            if (line == null)
+                return;
+            lock (buffer)
+                buffer.AppendLine(line);
+            if (outputLine == null)
+                return;
+            lock (streamGate)
+            {
+                if (callbackFailure != null)
+                    return;
+                // An exception on a reader thread would end the process; keep it and rethrow on the caller's thread.
+                try { outputLine(Mask(line)); }
+                catch (Exception e) { callbackFailure = ExceptionDispatchInfo.Capture(e); }
+            }
+        }
+        process.OutputDataReceived += (_, e) => Receive(stdout, e.Data);
+        process.ErrorDataReceived += (_, e) => Receive(stderr, e.Data);
         try
         {
             process.Start();
@@ -93,6 +118,7 @@ public sealed class ToolRunner
             process.WaitForExit(); // drain the asynchronous readers
         }
         cancellationToken.ThrowIfCancellationRequested();
+        callbackFailure?.Throw();
 
         var result = new ToolResult(process.ExitCode, stdout.ToString(), stderr.ToString());
         if (result.ExitCode != 0 && !allowFailure)

@@ -2,6 +2,7 @@
 // copies of the tree made at different times in different folders.
 using System.Security.Cryptography;
 using CcImage.Core.Disk;
+using CcImage.Core.Tools;
 using CcImage.Tests.Gpt;
 
 namespace CcImage.Tests.Disk;
@@ -130,15 +131,83 @@ public class Ext4ImageTests
     }
 
     [TestMethod]
-    public void Build_TooSmall_ThrowsCcimg3002AndLeavesNoFile()
+    public void Build_TooSmall_ThrowsCcimg4142AndLeavesNoFile()
     {
         string tree = Path.Combine(_dir, "tree");
         Directory.CreateDirectory(tree);
         File.WriteAllBytes(Path.Combine(tree, "big"), RandomNumberGenerator.GetBytes(6 << 20));
         string image = Path.Combine(_dir, "small.ext4");
-        GptTestDisk.AssertThrowsCode("CCIMG3002", () =>
+        GptTestDisk.AssertThrowsCode("CCIMG4142", () =>
             Ext4Image.Build(GptTestDisk.Runner, tree, image, 4L << 20, Uuid, HashSeed, "s", 0));
         Assert.IsEmpty(Directory.GetFiles(_dir));
+        CollectionAssert.AreEqual(new[] { tree }, Directory.GetDirectories(_dir));
+    }
+
+    [TestMethod]
+    public void Build_SameTreeInAnotherReaddirOrder_IsByteIdentical()
+    {
+        // tmpfs lists a folder's entries in creation order (newest first), so two copies made in opposite orders read
+        // back in opposite orders; mke2fs -d (e2fsprogs 1.47.0) copied in that order and gave two different images.
+        string mount = Path.Combine(_dir, "tmpfs");
+        Directory.CreateDirectory(mount);
+        GptTestDisk.Runner.Run(HostTool.Mount, ["-t", "tmpfs", "-o", "size=64m", "ccimage-test", mount]);
+        try
+        {
+            var names = Enumerable.Range(0, 300).Select(i => $"entry-{i:D3}").ToList();
+            string forward = Path.Combine(mount, "forward"), backward = Path.Combine(mount, "backward");
+            foreach (var (tree, order) in new[] { (forward, names), (backward, Enumerable.Reverse(names).ToList()) })
+            {
+                Directory.CreateDirectory(Path.Combine(tree, "sub"));
+                foreach (string name in order)
+                {
+                    File.WriteAllText(Path.Combine(tree, name), name);
+                    Directory.CreateDirectory(Path.Combine(tree, "sub", name));
+                }
+            }
+            CollectionAssert.AreNotEqual(Directory.EnumerateFileSystemEntries(forward).Select(Path.GetFileName).ToList(),
+                Directory.EnumerateFileSystemEntries(backward).Select(Path.GetFileName).ToList(), "tmpfs listed both copies in the same order");
+            string a = Path.Combine(_dir, "a.ext4"), b = Path.Combine(_dir, "b.ext4");
+            Ext4Image.Build(GptTestDisk.Runner, forward, a, Size, Uuid, HashSeed, "order", 1700000000);
+            Ext4Image.Build(GptTestDisk.Runner, backward, b, Size, Uuid, HashSeed, "order", 1700000000);
+            Ext4TestTree.AssertFsckClean(a);
+            CollectionAssert.AreEqual(Hash(a), Hash(b));
+        }
+        finally
+        {
+            GptTestDisk.Runner.Run(HostTool.Umount, [mount]);
+        }
+    }
+
+    [TestMethod]
+    public void Build_HardLinksDevicesFifosCapabilitiesAndOwners_AreKept()
+    {
+        string tree = Path.Combine(_dir, "tree");
+        Directory.CreateDirectory(Path.Combine(tree, "bin"));
+        Directory.CreateDirectory(Path.Combine(tree, "dev"));
+        string ping = Path.Combine(tree, "bin", "ping");
+        File.WriteAllText(ping, "pretend binary");
+        RefTools.Run("setcap", "cap_net_raw+ep", ping).AssertSuccess("setcap");
+        RefTools.Run("ln", ping, Path.Combine(tree, "bin", "ping-again")).AssertSuccess("ln");
+        RefTools.Run("mknod", "-m", "0660", Path.Combine(tree, "dev", "sda"), "b", "8", "0").AssertSuccess("mknod");
+        RefTools.Run("mkfifo", "-m", "0600", Path.Combine(tree, "dev", "queue")).AssertSuccess("mkfifo");
+        RefTools.Run("chown", "1234:2345", Path.Combine(tree, "dev", "queue")).AssertSuccess("chown");
+        RefTools.Run("chmod", "2750", Path.Combine(tree, "bin")).AssertSuccess("chmod");
+        string image = Path.Combine(_dir, "fs.ext4");
+        Ext4Image.Build(GptTestDisk.Runner, tree, image, Size, Uuid, HashSeed, "kept", 1700000000, preserveOwnership: true);
+
+        Ext4TestTree.AssertFsckClean(image);
+        string first = Ext4TestTree.Debugfs(image, "stat /bin/ping"), second = Ext4TestTree.Debugfs(image, "stat /bin/ping-again");
+        StringAssert.Contains(first, "Links: 2");
+        Assert.AreEqual(first.Split('\n')[0], second.Split('\n')[0], "the hard link became two inodes");
+        StringAssert.Contains(Ext4TestTree.Debugfs(image, "ea_list /bin/ping"), "security.capability");
+        string disk = Ext4TestTree.Debugfs(image, "stat /dev/sda");
+        StringAssert.Contains(disk, "Type: block special");
+        StringAssert.Contains(disk, "Mode:  0660");
+        StringAssert.Contains(disk, "Device major/minor number: 08:00");
+        string fifo = Ext4TestTree.Debugfs(image, "stat /dev/queue");
+        StringAssert.Contains(fifo, "Type: FIFO");
+        StringAssert.Matches(fifo, new System.Text.RegularExpressions.Regex(@"User:\s+1234\s+Group:\s+2345\b"));
+        StringAssert.Contains(Ext4TestTree.Debugfs(image, "stat /bin"), "Mode:  02750");
     }
 
     private static byte[] Hash(string path)
