@@ -1,8 +1,9 @@
 // One real root filesystem per test run, built the first time a test asks for it (thread-safe) and shared by every
 // test that reads it: mmdebstrap of a realistic base set (the distribution kernel, systemd, cryptsetup, busybox,
 // e2fsprogs, kmod, python3, ca-certificates, nftables) from the machine's Debian mirror, plus a local .deb fixture and
-// a pinned CcFile, so one build covers packages, local debs and extra files. It lives in a per-run temp folder that
-// the assembly cleanup deletes. A build takes about a minute here; keep the number of mmdebstrap runs per suite small.
+// a pinned CcFile, so one build covers packages, local debs and extra files. The chroot is built in memory (the
+// locked rebuild in RootFsBuilderTests builds on disk and must give the same bytes). The tarball lives in a per-run
+// temp folder that the assembly cleanup deletes. A build takes one to two minutes here; keep mmdebstrap runs few.
 using CcImage.Core.Diagnostics;
 using CcImage.Core.RootFs;
 using CcImage.Core.Tools;
@@ -80,7 +81,8 @@ internal static class SharedRootFs
         var log = new RecordingLog(echo: true);
         var runner = new ToolRunner(log) { DefaultTimeout = TimeSpan.FromMinutes(30) };
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var result = RootFsBuilder.Build(spec, Path.Combine(Folder, "base.tar"), runner, log, CancellationToken.None);
+        var result = RootFsBuilder.Build(spec, Path.Combine(Folder, "base.tar"), runner, log, CancellationToken.None,
+            new RootFsBuildOptions { InMemory = true });
         return new Build(spec, result, log, clock.Elapsed);
     }
 }
