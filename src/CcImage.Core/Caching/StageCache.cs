@@ -77,6 +77,41 @@ public sealed class StageCache
     }
 
     /// <summary>
+    /// Files <paramref name="entry"/> also under the key of <paramref name="manifest"/> (hard links, so no space is used
+    /// twice), for an entry known to be what that manifest would build. Does nothing when that key already has an entry.
+    /// </summary>
+    public void Alias(CacheManifest manifest, CacheEntry entry)
+    {
+        string kindDir = Path.Combine(LayoutRoot, manifest.Kind);
+        string final = Path.Combine(kindDir, manifest.Key);
+        if (Directory.Exists(final))
+            return;
+        string temp = Path.Combine(kindDir, $"{TempPrefix}{Short(manifest.Key)}-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(temp);
+        try
+        {
+            foreach (string file in Directory.GetFiles(entry.Directory))
+            {
+                string name = Path.GetFileName(file);
+                if (name == ManifestFileName)
+                    File.WriteAllText(Path.Combine(temp, name), manifest.ToJson());
+                else
+                    HardLink.CreateOrCopy(file, Path.Combine(temp, name));
+            }
+            Directory.Move(temp, final);
+            _log.Detail($"cache: filed {manifest.Kind} {Short(entry.Key)} also as {Short(manifest.Key)}");
+        }
+        catch (IOException) when (Directory.Exists(final))
+        {
+            // another build filed it first
+        }
+        finally
+        {
+            TryDeleteDirectory(temp);
+        }
+    }
+
+    /// <summary>
     /// Deletes least recently used entries until the cache holds at most <paramref name="maxBytes"/>; entries this
     /// build used and entries another build holds a lock on are kept.
     /// </summary>

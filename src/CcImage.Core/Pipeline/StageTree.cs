@@ -6,4 +6,7 @@ public sealed record StageTree(string Key, string TarPath)
 {
     /// <summary>The kernel version found in the tree (its /usr/lib/modules folder), when it has one.</summary>
     public string? KernelVersion { get; init; }
+
+    /// <summary>The tree's kernel image (vmlinuz), kept beside the tarball in the cache entry.</summary>
+    public string? KernelImage { get; init; }
 }
