@@ -1,8 +1,9 @@
 // The kernel's own list of its modules and their dependencies, read from /lib/modules/<version>/modules.dep (and
 // modules.builtin, the modules compiled into the kernel), and the order to load a set of them in: every module
-// after the modules it depends on, as modprobe would load them.
+// after the modules it depends on, in the order modprobe loads them (a module's dependencies from the last listed to
+// the first). Soft dependencies (modules.softdep) are not followed: BootModules names those modules itself.
 // Spec: modules.dep(5) ("module: dependency..." one line per module, paths relative to /lib/modules/<version>),
-// depmod(8); module names compare with '-' and '_' alike (kmod's modname normalisation).
+// depmod(8), kmod's libkmod-module.c (dependency order); names compare with '-' and '_' alike (kmod's modname).
 using CcImage.Core.Diagnostics;
 
 namespace CcImage.Core.Boot;
@@ -119,7 +120,7 @@ public sealed class KernelModuleIndex
             }
             else
                 state[name] = false;
-            foreach (string dependency in _modules[name].Dependencies)
+            foreach (string dependency in Enumerable.Reverse(_modules[name].Dependencies))
             {
                 string dependencyName = NameOf(dependency);
                 if (!_modules.ContainsKey(dependencyName))

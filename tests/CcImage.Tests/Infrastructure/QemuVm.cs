@@ -1,6 +1,6 @@
 // Boots a virtual machine for a test with qemu-system-x86_64 (package qemu-system-x86) under TCG — no KVM needed:
 // q35, SeaBIOS, direct kernel boot (-kernel/-initrd/-append), the disk as a virtio qcow2 drive, a virtio entropy
-// source, the serial console written to a file. Waits for console text with a timeout and always kills QEMU on
+// source, no network, the serial console written to a file. Waits for console text with a timeout and always kills QEMU on
 // Dispose, so a test never leaves a machine running.
 using System.Diagnostics;
 using System.Text;
@@ -74,7 +74,7 @@ internal sealed class QemuVm : IDisposable
         string[] arguments =
         [
             "-machine", "q35", "-m", options.MemoryMiB + "M", "-smp", options.Cpus.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "-nographic", "-no-reboot", "-monitor", "none", "-serial", "file:" + consoleFile,
+            "-nographic", "-no-reboot", "-monitor", "none", "-serial", "file:" + consoleFile, "-nic", "none",
             "-device", "virtio-rng-pci",
             "-kernel", options.Kernel, "-initrd", options.Initrd, "-append", options.Append,
             "-drive", $"file={options.Disk},if=virtio,format=qcow2",
