@@ -22,6 +22,9 @@ public sealed partial record BootLayout(IReadOnlyList<BootPartition> Partitions)
     /// <summary>The program the init hands over to (absolute path in the root filesystem).</summary>
     public string Init { get; init; } = DefaultInit;
 
+    /// <summary>How much of each verity partition the init reads at boot.</summary>
+    public VerityCheck VerityCheck { get; init; } = VerityCheck.Full;
+
     /// <summary>The partition mounted at <c>/</c> (call <see cref="Validate"/> first).</summary>
     public BootPartition Root => Partitions.Single(p => p.MountPoint == "/");
 
@@ -35,6 +38,8 @@ public sealed partial record BootLayout(IReadOnlyList<BootPartition> Partitions)
     /// <summary>Throws the CCIMG51xx error for the first thing the init could not do with this layout.</summary>
     public BootLayout Validate()
     {
+        if (!Enum.IsDefined(VerityCheck))
+            throw Diag.Error(nameof(Strings.BootVerityCheckUnknown), VerityCheck, string.Join(", ", BootLayoutFile.VerityCheckNames.Values));
         if (Init is null || Init == "/" || !PathPattern().IsMatch(Init) || Init.Split('/').Any(s => s is "." or ".."))
             throw Diag.Error(nameof(Strings.BootInitInvalid), Init);
         var names = new HashSet<string>(StringComparer.Ordinal);

@@ -2,6 +2,7 @@
 // record per line, fields separated by one space, "-" for an empty field:
 //   version 1
 //   init <path>
+//   verity-check full|on-read
 //   partition <name> <label> <protection> <mount point> <ro|rw> <hash partition label> <hash offset> <mount options>
 // Partitions are written in mount order (BootLayout.MountOrder), so the init mounts parents before children.
 using System.Globalization;
@@ -21,6 +22,13 @@ public static class BootLayoutFile
     private const string Header = "# CcImage boot layout, read by the initramfs init (docs/boot-chain.md)";
     private const int PartitionFields = 9;
 
+    /// <summary>The names of <see cref="VerityCheck"/> values in the file.</summary>
+    public static IReadOnlyDictionary<VerityCheck, string> VerityCheckNames { get; } = new Dictionary<VerityCheck, string>
+    {
+        [VerityCheck.Full] = "full",
+        [VerityCheck.OnRead] = "on-read",
+    };
+
     /// <summary>The file's text for <paramref name="layout"/> (validated first).</summary>
     public static string Write(BootLayout layout)
     {
@@ -29,6 +37,7 @@ public static class BootLayoutFile
         text.Append(Header).Append('\n');
         text.Append(CultureInfo.InvariantCulture, $"version {FormatVersion}\n");
         text.Append(CultureInfo.InvariantCulture, $"init {layout.Init}\n");
+        text.Append(CultureInfo.InvariantCulture, $"verity-check {VerityCheckNames[layout.VerityCheck]}\n");
         foreach (var p in layout.MountOrder)
         {
             text.AppendJoin(' ',
@@ -47,6 +56,7 @@ public static class BootLayoutFile
     {
         var partitions = new List<BootPartition>();
         string init = BootLayout.DefaultInit;
+        var verityCheck = VerityCheck.Full;
         bool sawVersion = false;
         string[] lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
         for (int i = 0; i < lines.Length; i++)
@@ -68,6 +78,11 @@ public static class BootLayoutFile
                         throw Bad("'init' takes one path");
                     init = fields[1];
                     break;
+                case "verity-check":
+                    if (fields.Length != 2 || !VerityCheckNames.Values.Contains(fields[1]))
+                        throw Bad($"'verity-check' is one of: {string.Join(", ", VerityCheckNames.Values)}");
+                    verityCheck = VerityCheckNames.Single(n => n.Value == fields[1]).Key;
+                    break;
                 case "partition":
                     if (fields.Length != PartitionFields)
                         throw Bad($"a partition record has {PartitionFields} fields: partition NAME LABEL PROTECTION MOUNTPOINT ro|rw HASHLABEL HASHOFFSET OPTIONS");
@@ -79,7 +94,7 @@ public static class BootLayoutFile
         }
         if (!sawVersion)
             throw Diag.Error(nameof(Strings.BootLayoutLineInvalid), source, 1, "the 'version' record is missing");
-        return new BootLayout(partitions) { Init = init }.Validate();
+        return new BootLayout(partitions) { Init = init, VerityCheck = verityCheck }.Validate();
     }
 
     private static BootPartition ParsePartition(string[] f, Func<string, CcImageException> bad)

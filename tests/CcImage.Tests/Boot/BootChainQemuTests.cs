@@ -3,6 +3,7 @@
 // verity data or hash area, or a wrong root hash, stops the boot and powers the machine off; a key file partition
 // opens with its key and refuses another. LUKS2 headers are cross-checked with the host's cryptsetup.
 using System.Text;
+using CcImage.Core.Boot;
 using CcImage.Core.Verity;
 
 namespace CcImage.Tests.Boot;
@@ -159,19 +160,21 @@ public sealed class BootChainQemuTests
     }
 
     [TestMethod]
-    public void Boot_WrongRootHashOnCommandLine_StopsWithVerityFailedAndPowersOff()
+    [DataRow(VerityCheck.Full)]
+    [DataRow(VerityCheck.OnRead)]
+    public void Boot_WrongRootHashOnCommandLine_StopsWithVerityFailedAndPowersOff(VerityCheck check)
     {
         string good = _image.RootHashes["root"];
         string wrongHash = good[..^1] + (good[^1] == '0' ? '1' : '0');
         string commandLine = _image.CommandLine.Replace("ccimage.verity.root=" + good, "ccimage.verity.root=" + wrongHash, StringComparison.Ordinal);
         Assert.AreNotEqual(_image.CommandLine, commandLine);
-        string disk = _image.WriteDisk(At("wrong-hash.qcow2"));
-        Key("wrong-hash.key", out string keyFile);
+        string disk = _image.WriteDisk(At($"wrong-hash-{check}.qcow2"));
+        Key($"wrong-hash-{check}.key", out string keyFile);
 
-        using var vm = Boot(commandLine, disk, keyFile);
+        using var vm = Boot(commandLine, disk, keyFile, check == VerityCheck.OnRead ? _image.InitrdOnRead : _image.Initrd);
         Assert.AreEqual(Stopped, vm.WaitForAny([Stopped, "handing over"], BootTimeout), Explain(vm));
         Assert.IsTrue(vm.WaitForExit(PowerOffTimeout), "the init powers the machine off\n" + Explain(vm));
-        Report(vm, "boot with a wrong root hash until power off");
+        Report(vm, $"boot with a wrong root hash ({check}) until power off");
         CollectionAssert.AreEqual(RootFailedLines, vm.LinesStartingWith(Line).Where(l => !l.StartsWith(Stopped, StringComparison.Ordinal)).ToList(), Explain(vm));
         StringAssert.Contains(vm.Console, Stopped + "root:", Explain(vm));
     }
@@ -179,8 +182,8 @@ public sealed class BootChainQemuTests
     private static long LastLevelZeroBlock(VerityFormatResult verity) =>
         (verity.Layout.LevelStartBlock[0] + verity.Layout.LevelBlockCount[0] - 1) * verity.Parameters.HashBlockSize;
 
-    private static QemuVm Boot(string commandLine, string disk, string keyFile) =>
-        QemuVm.Start(new QemuVm.Options(_image.Kernel, _image.Initrd, commandLine, disk)
+    private static QemuVm Boot(string commandLine, string disk, string keyFile, string? initrd = null) =>
+        QemuVm.Start(new QemuVm.Options(_image.Kernel, initrd ?? _image.Initrd, commandLine, disk)
         {
             FwCfgFiles = new Dictionary<string, string> { [KeyName] = keyFile },
         }, _work);

@@ -14,6 +14,7 @@ public sealed class BootLayoutTests
     [
         "version 1",
         "init /usr/lib/systemd/systemd",
+        "verity-check on-read",
         "partition root root verity / ro root-verity - -",
         "partition keys keys luks-keyfile /opt/keys ro - - -",
         "partition config nvflare-config verity /opt/nvflare/config ro - 8388608 -",
@@ -157,6 +158,14 @@ public sealed class BootLayoutTests
         Throws("CCIMG5118", () => (With() with { Init = init }).Validate());
 
     [TestMethod]
+    public void Validate_UndefinedVerityCheck_ThrowsCcimg5119() =>
+        Throws("CCIMG5119", () => (With() with { VerityCheck = (VerityCheck)7 }).Validate());
+
+    [TestMethod]
+    public void Write_DefaultLayout_ChecksEveryVerityBlock() =>
+        StringAssert.Contains(BootLayoutFile.Write(With()), "\nverity-check full\n");
+
+    [TestMethod]
     public void MountOrder_ParentsBeforeChildren_ThenByPath()
     {
         var layout = With(
@@ -176,13 +185,14 @@ public sealed class BootLayoutTests
             new BootPartition("dynamic", "nvflare-dynamic", PartitionProtection.LuksEphemeral, "/opt/nvflare/dynamic") { MountOptions = "nodev,nosuid" },
             new BootPartition("config", "nvflare-config", PartitionProtection.Verity, "/opt/nvflare/config") { HashOffset = 8 << 20, ReadOnly = true },
             new BootPartition("keys", "keys", PartitionProtection.LuksKeyfile, "/opt/keys") { ReadOnly = true },
-            new BootPartition("data", "data", PartitionProtection.None, "/opt/nvflare/data")]) { Init = "/usr/lib/systemd/systemd" };
+            new BootPartition("data", "data", PartitionProtection.None, "/opt/nvflare/data")]) { Init = "/usr/lib/systemd/systemd", VerityCheck = VerityCheck.OnRead };
         string text = BootLayoutFile.Write(layout);
         string[] records = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith('#')).ToArray();
         CollectionAssert.AreEqual(ExpectedRecords, records);
 
         var parsed = BootLayoutFile.Parse(text, "layout");
         Assert.AreEqual(layout.Init, parsed.Init);
+        Assert.AreEqual(VerityCheck.OnRead, parsed.VerityCheck);
         CollectionAssert.AreEqual(layout.MountOrder.ToList(), parsed.Partitions.ToList());
         Assert.AreEqual(text, BootLayoutFile.Write(parsed));
     }
@@ -197,6 +207,7 @@ public sealed class BootLayoutTests
     [DataRow("partition root root verity / ro - 12x -", 3)]
     [DataRow("mystery thing", 3)]
     [DataRow("init", 3)]
+    [DataRow("verity-check some", 3)]
     public void Parse_MalformedRecord_ThrowsCcimg5117WithTheLine(string record, int line)
     {
         var e = Assert.ThrowsExactly<CcImageException>(() => BootLayoutFile.Parse("# header\nversion 1\n" + record + "\n", "layout.txt"));

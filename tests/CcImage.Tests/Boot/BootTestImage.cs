@@ -49,6 +49,9 @@ internal sealed class BootTestImage
     public required string Work { get; init; }
     public required string Kernel { get; init; }
     public required string Initrd { get; init; }
+
+    /// <summary>The same initramfs with <see cref="VerityCheck.OnRead"/>.</summary>
+    public required string InitrdOnRead { get; init; }
     public required string CommandLine { get; init; }
     public required IReadOnlyDictionary<string, string> RootHashes { get; init; }
 
@@ -70,6 +73,9 @@ internal sealed class BootTestImage
         string initrd = Path.Combine(work, "initrd.img");
         InitramfsBuilder.Build(new InitramfsRequest(tree, fixture.KernelVersion, Layout, initrd) { SourceDateEpoch = SourceDateEpoch },
             NullLog.Instance);
+        string initrdOnRead = Path.Combine(work, "initrd-on-read.img");
+        InitramfsBuilder.Build(new InitramfsRequest(tree, fixture.KernelVersion, Layout with { VerityCheck = VerityCheck.OnRead }, initrdOnRead)
+            { SourceDateEpoch = SourceDateEpoch }, NullLog.Instance);
 
         foreach (string exclude in PartitionExcludes)
             RefTools.Run("rm", "-rf", Path.Combine(tree, exclude)).AssertSuccess("trimming the test root");
@@ -97,6 +103,7 @@ internal sealed class BootTestImage
             Work = work,
             Kernel = fixture.Kernel,
             Initrd = initrd,
+            InitrdOnRead = initrdOnRead,
             CommandLine = KernelCommandLine.Build(Layout, hashes, null),
             RootHashes = hashes,
             PartitionImages = new Dictionary<string, string>

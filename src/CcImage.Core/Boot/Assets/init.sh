@@ -66,13 +66,22 @@ done 3< "$MODULES"
 
 # --- the layout ---
 INIT=""
+VERITY_CHECK=full
 while read -r kind value rest <&3; do
 	case "$kind" in
 		version) [ "$value" = 1 ] || stop "the layout file has version $value; this init reads version 1" ;;
 		init) INIT=$value ;;
+		verity-check) VERITY_CHECK=$value ;;
 	esac
 done 3< "$LAYOUT"
 [ -n "$INIT" ] || stop "the layout file names no init"
+# How much of each verity partition is read now: all of it, or (on-read) the first block, which still proves the
+# root hash; dm-verity checks every other block whenever it is read later.
+case "$VERITY_CHECK" in
+	full) VERITY_READ="bs=1048576" ;;
+	on-read) VERITY_READ="bs=4096 count=1" ;;
+	*) stop "the layout file has an unknown verity check $VERITY_CHECK" ;;
+esac
 
 set -f
 CMDLINE=$(cat /proc/cmdline)
@@ -135,7 +144,7 @@ while :; do
 	usleep 100000
 done
 
-# --- dm-verity: open every verity partition and read all of it, so a wrong root hash or a changed block stops here ---
+# --- dm-verity: open every verity partition and read it, so a wrong root hash or a changed block stops here ---
 while read -r kind name label protection mountpoint mode hashlabel hashoffset options <&3; do
 	[ "$kind" = partition ] && [ "$protection" = verity ] || continue
 	root_hash "$name"
@@ -151,7 +160,7 @@ while read -r kind name label protection mountpoint mode hashlabel hashoffset op
 		say "$name verity FAILED"
 		stop "$name: veritysetup could not open the partition with the root hash on the kernel command line"
 	fi
-	if ! dd if="/dev/mapper/$name" of=/dev/null bs=1048576 2>/dev/null; then
+	if ! dd if="/dev/mapper/$name" of=/dev/null $VERITY_READ 2>/dev/null; then
 		say "$name verity FAILED"
 		stop "$name: a block does not match the root hash (dm-verity read error)"
 	fi
