@@ -20,8 +20,12 @@ public sealed record InitramfsContents(
     /// <summary>Empty folders the init mounts on or writes into.</summary>
     public static IReadOnlyList<string> Folders { get; } = ["dev", "proc", "run", "sys", "sysroot"];
 
-    /// <summary>/dev/console (character device 5:1), so the kernel gives the init a console before devtmpfs is mounted.</summary>
-    public static CpioEntry Console { get; } = CpioEntry.Device("dev/console", CpioEntryType.CharDevice, 5, 1);
+    /// <summary>TTYAUX_MAJOR and the minor of /dev/console (Linux Documentation/admin-guide/devices.txt).</summary>
+    private const uint ConsoleMajor = 5;
+    private const uint ConsoleMinor = 1;
+
+    /// <summary>/dev/console, so the kernel gives the init a console before devtmpfs is mounted.</summary>
+    public static CpioEntry Console { get; } = CpioEntry.Device("dev/console", CpioEntryType.CharDevice, ConsoleMajor, ConsoleMinor);
 
     /// <summary>The archive of these contents, every entry owned by root, every time <paramref name="mtime"/>.</summary>
     public CpioArchiveBuilder ToArchive(uint mtime)

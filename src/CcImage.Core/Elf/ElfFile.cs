@@ -19,8 +19,6 @@ public sealed record ElfFile
     private const byte ElfClass64 = 2;
     private const byte ElfData2Lsb = 1;
     private const byte ElfData2Msb = 2;
-    private const int Elf32HeaderSize = 52;
-    private const int Elf64HeaderSize = 64;
     /// <summary>e_phnum's escape value: the real count is in section header 0 (not used by loadable files we read).</summary>
     private const int PnXnum = 0xffff;
 
@@ -34,6 +32,16 @@ public sealed record ElfFile
     private const long DtStrsz = 10;
     private const long DtRpath = 15;
     private const long DtRunpath = 29;
+
+    /// <summary>Where the fields read here sit, per class (gABI "ELF Header", "Program Header", "Dynamic Section").</summary>
+    private sealed record ClassLayout(int HeaderSize, int EMachine, int EPhoff, int EPhentsize, int EPhnum,
+        int PhdrSize, int POffset, int PVaddr, int PFilesz, int DynSize, int DVal);
+
+    private static readonly ClassLayout Elf32 = new(HeaderSize: 52, EMachine: 18, EPhoff: 28, EPhentsize: 42, EPhnum: 44,
+        PhdrSize: 32, POffset: 4, PVaddr: 8, PFilesz: 16, DynSize: 8, DVal: 4);
+
+    private static readonly ClassLayout Elf64 = new(HeaderSize: 64, EMachine: 18, EPhoff: 32, EPhentsize: 54, EPhnum: 56,
+        PhdrSize: 56, POffset: 8, PVaddr: 16, PFilesz: 32, DynSize: 16, DVal: 8);
 
     /// <summary>Headers, program headers, the interpreter path and the dynamic section are each at most this big.</summary>
     private const int MaxTableBytes = 1 << 20;
@@ -76,22 +84,22 @@ public sealed record ElfFile
         long length = RandomAccess.GetLength(file);
         CcImageException Bad(string why) => Diag.Error(nameof(Strings.ElfInvalid), path, why);
 
-        byte[] ident = ReadAt(file, 0, (ulong)Math.Min(Elf64HeaderSize, length), length, Bad, "the ELF header");
-        if (ident.Length < Elf32HeaderSize || !ident.AsSpan(0, 4).SequenceEqual(Magic))
+        byte[] ident = ReadAt(file, 0, (ulong)Math.Min(Elf64.HeaderSize, length), length, Bad, "the ELF header");
+        if (ident.Length < Elf32.HeaderSize || !ident.AsSpan(0, 4).SequenceEqual(Magic))
             throw Bad("it does not start with an ELF header");
-        int bits = ident[EiClass] switch { ElfClass32 => 32, ElfClass64 => 64, _ => throw Bad($"unknown class {ident[EiClass]}") };
-        if (bits == 64 && ident.Length < Elf64HeaderSize)
+        var layout = ident[EiClass] switch { ElfClass32 => Elf32, ElfClass64 => Elf64, _ => throw Bad($"unknown class {ident[EiClass]}") };
+        int bits = layout == Elf64 ? 64 : 32;
+        if (ident.Length < layout.HeaderSize)
             throw Bad("the ELF header is truncated");
         bool little = ident[EiData] switch { ElfData2Lsb => true, ElfData2Msb => false, _ => throw Bad($"unknown byte order {ident[EiData]}") };
-        var r = new FieldReader(little);
-        ushort machine = r.U16(ident, 18);
-        ulong phoff = bits == 64 ? r.U64(ident, 32) : r.U32(ident, 28);
-        int phentsize = r.U16(ident, bits == 64 ? 54 : 42);
-        int phnum = r.U16(ident, bits == 64 ? 56 : 44);
+        var r = new FieldReader(little, bits == 64);
+        ushort machine = r.U16(ident, layout.EMachine);
+        ulong phoff = r.Word(ident, layout.EPhoff);
+        int phentsize = r.U16(ident, layout.EPhentsize);
+        int phnum = r.U16(ident, layout.EPhnum);
         if (phnum == PnXnum)
             throw Bad("more than 65534 program headers");
-        int minimumEntry = bits == 64 ? 56 : 32;
-        if (phnum > 0 && phentsize < minimumEntry)
+        if (phnum > 0 && phentsize < layout.PhdrSize)
             throw Bad($"program header entries of {phentsize} bytes");
         byte[] table = ReadAt(file, phoff, (ulong)(phnum * phentsize), length, Bad, "the program headers");
 
@@ -101,9 +109,9 @@ public sealed record ElfFile
         {
             int e = i * phentsize;
             uint type = r.U32(table, e);
-            ulong offset = bits == 64 ? r.U64(table, e + 8) : r.U32(table, e + 4);
-            ulong vaddr = bits == 64 ? r.U64(table, e + 16) : r.U32(table, e + 8);
-            ulong filesz = bits == 64 ? r.U64(table, e + 32) : r.U32(table, e + 16);
+            ulong offset = r.Word(table, e + layout.POffset);
+            ulong vaddr = r.Word(table, e + layout.PVaddr);
+            ulong filesz = r.Word(table, e + layout.PFilesz);
             switch (type)
             {
                 case PtLoad: loads.Add((vaddr, offset, filesz)); break;
@@ -121,13 +129,13 @@ public sealed record ElfFile
         string? rpath = null, runpath = null;
         if (dynamic is { } dyn)
         {
-            int entrySize = bits == 64 ? 16 : 8;
+            int entrySize = layout.DynSize;
             byte[] entries = ReadAt(file, dyn.Offset, dyn.Size, length, Bad, "the dynamic section");
             var values = new List<(long Tag, ulong Value)>();
             for (int e = 0; e + entrySize <= entries.Length; e += entrySize)
             {
-                long tag = bits == 64 ? (long)r.U64(entries, e) : (int)r.U32(entries, e);
-                ulong value = bits == 64 ? r.U64(entries, e + 8) : r.U32(entries, e + 4);
+                long tag = bits == 64 ? (long)r.Word(entries, e) : (int)r.Word(entries, e);
+                ulong value = r.Word(entries, e + layout.DVal);
                 if (tag == DtNull)
                     break;
                 values.Add((tag, value));
@@ -182,8 +190,10 @@ public sealed record ElfFile
         return end < 0 ? null : Encoding.UTF8.GetString(bytes, start, end - start);
     }
 
-    private readonly record struct FieldReader(bool Little)
+    /// <summary>Reads fields in the file's byte order; a Word is ElfN_Addr/ElfN_Off/ElfN_Xword (4 or 8 bytes by class).</summary>
+    private readonly record struct FieldReader(bool Little, bool Is64)
     {
+        public ulong Word(byte[] b, int at) => Is64 ? U64(b, at) : U32(b, at);
         public ushort U16(byte[] b, int at) => Little ? BinaryPrimitives.ReadUInt16LittleEndian(b.AsSpan(at)) : BinaryPrimitives.ReadUInt16BigEndian(b.AsSpan(at));
         public uint U32(byte[] b, int at) => Little ? BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(at)) : BinaryPrimitives.ReadUInt32BigEndian(b.AsSpan(at));
         public ulong U64(byte[] b, int at) => Little ? BinaryPrimitives.ReadUInt64LittleEndian(b.AsSpan(at)) : BinaryPrimitives.ReadUInt64BigEndian(b.AsSpan(at));
