@@ -5,6 +5,7 @@
 // Small on purpose and in one file, so the real root filesystem builder's shared fixture can replace it.
 using System.Security.Cryptography;
 using System.Text;
+using CcImage.Core.Boot;
 using CcImage.Core.Diagnostics;
 using CcImage.Core.Packages;
 using CcImage.Core.Tools;
@@ -64,9 +65,8 @@ internal static class BootRootFsFixture
                     RefTools.Run("rm", "-rf", temp);
             }
         }
-        string modules = Path.Combine(folder, "usr", "lib", "modules");
-        string version = Path.GetFileName(Directory.GetDirectories(modules).Single());
-        return new BootRootFs(folder, version, Path.Combine(folder, "boot", "vmlinuz-" + version));
+        var kernel = RootTreeKernel.Find(folder);
+        return new BootRootFs(folder, kernel.Version, kernel.ImagePath);
     }
 
     private static string Key(string mirror)
