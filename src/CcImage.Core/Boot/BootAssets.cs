@@ -38,17 +38,24 @@ public static class BootAssets
     /// <summary>The initramfs init (a busybox sh script).</summary>
     public static byte[] InitScript => Read("init.sh");
 
-    /// <summary>SHA-256 over every asset (name and bytes), so a cache entry built with other assets is not reused.</summary>
-    public static string ContentHash
+    /// <summary>SHA-256 (hex) of the initramfs init: what an initramfs cache entry depends on from these assets.</summary>
+    public static string InitScriptHash => Convert.ToHexString(SHA256.HashData(InitScript)).ToLowerInvariant();
+
+    /// <summary>
+    /// SHA-256 (hex) over what <see cref="InstallInto"/> writes (each file's path, mode and bytes, and the unit link):
+    /// what a root filesystem cache entry depends on from these assets. The init is not part of it.
+    /// </summary>
+    public static string RootFilesHash
     {
         get
         {
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            foreach (string name in typeof(BootAssets).Assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+            foreach (var (path, asset, mode) in RootFiles)
             {
-                hash.AppendData(System.Text.Encoding.UTF8.GetBytes(name + "\0"));
-                hash.AppendData(Read(name[ResourcePrefix.Length..]));
+                hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"{path}\0{(int)mode}\0"));
+                hash.AppendData(Read(asset));
             }
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"{ReadyUnitLink.Path}\0{ReadyUnitLink.Target}"));
             return Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
         }
     }

@@ -1,5 +1,5 @@
 // The cache manifest of an initramfs (mkosi's cache_manifest idea): exactly what its bytes depend on — the builder's
-// format version, the embedded boot assets, the kernel version, the layout file, the extra modules, SOURCE_DATE_EPOCH,
+// format version, the embedded init script, the kernel version, the layout file, the extra modules, SOURCE_DATE_EPOCH,
 // and either the root tree's cache key or, file by file, what was taken from the tree (path, mode, SHA-256, link
 // targets). Canonical JSON (fixed key order, sorted lists); Key is its SHA-256.
 using System.Globalization;
@@ -27,7 +27,7 @@ public sealed record InitramfsManifest(string Json)
             json.WriteStartObject();
             json.WriteString("kind", "initramfs");
             json.WriteNumber("format_version", InitramfsBuilder.FormatVersion);
-            json.WriteString("boot_assets_sha256", BootAssets.ContentHash);
+            json.WriteString("init_sha256", BootAssets.InitScriptHash);
             json.WriteString("kernel_version", request.KernelVersion);
             json.WriteString("layout", BootLayoutFile.Write(request.Layout));
             json.WriteStartArray("extra_modules");

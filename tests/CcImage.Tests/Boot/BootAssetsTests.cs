@@ -103,9 +103,12 @@ public sealed class BootAssetsTests
     }
 
     [TestMethod]
-    public void ContentHash_IsStableSha256()
+    public void Hashes_AreStableSha256_AndSeparateTheInitFromTheRootFiles()
     {
-        Assert.AreEqual(BootAssets.ContentHash, BootAssets.ContentHash);
-        StringAssert.Matches(BootAssets.ContentHash, new System.Text.RegularExpressions.Regex("^[0-9a-f]{64}$"));
+        var hex = new System.Text.RegularExpressions.Regex("^[0-9a-f]{64}$");
+        Assert.AreEqual(BootAssets.RootFilesHash, BootAssets.RootFilesHash);
+        StringAssert.Matches(BootAssets.RootFilesHash, hex);
+        Assert.AreEqual(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(BootAssets.InitScript)).ToLowerInvariant(), BootAssets.InitScriptHash);
+        Assert.AreNotEqual(BootAssets.InitScriptHash, BootAssets.RootFilesHash);
     }
 }

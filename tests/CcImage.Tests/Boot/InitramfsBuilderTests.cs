@@ -103,7 +103,7 @@ public sealed class InitramfsBuilderTests
         var manifest = InitramfsBuilder.Manifest(request);
         StringAssert.Contains(manifest.Json, "\"root_tree_key\": \"tree-key-1\"");
         Assert.DoesNotContain("\"files\"", manifest.Json);
-        StringAssert.Contains(manifest.Json, BootAssets.ContentHash);
+        StringAssert.Contains(manifest.Json, BootAssets.InitScriptHash);
         Assert.AreNotEqual(manifest.Key, InitramfsBuilder.Manifest(request with { RootTreeKey = "tree-key-2" }).Key);
         Assert.AreEqual(manifest.Key, InitramfsBuilder.Manifest(request with { Destination = Path.Combine(_dir, "other.img") }).Key);
     }
