@@ -75,6 +75,8 @@ public sealed class BootChainQemuTests
             AssertMount(mounts, "/opt/nvflare/data", mounts["/opt/nvflare/data"].Device, "rw", "nodev", "nosuid");
             CollectionAssert.Contains(vm.LinesStartingWith(BootTestImage.ProbePrefix).ToList(), BootTestImage.ProbePrefix + "seed " + BootTestImage.SeedText);
             CollectionAssert.Contains(vm.LinesStartingWith(BootTestImage.ProbePrefix).ToList(), BootTestImage.ProbePrefix + "run-ccimage absent");
+            CollectionAssert.Contains(vm.LinesStartingWith(BootTestImage.ProbePrefix).ToList(),
+                $"{BootTestImage.ProbePrefix}dynamic-owner {BootTestImage.DynamicOwner} {BootTestImage.DynamicMode}");
             Assert.DoesNotContain("verity FAILED", vm.Console);
         }
 

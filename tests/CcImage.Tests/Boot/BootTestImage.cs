@@ -29,6 +29,10 @@ internal sealed class BootTestImage
     public const string DynamicMarker = "ccimage-boot-test-marker-dynamic-5d1f0c2a";
     public const string KeyedMarker = "ccimage-boot-test-marker-keyed-9b47e3d6";
 
+    /// <summary>Owner and mode of /opt/nvflare/dynamic in the image.</summary>
+    public const string DynamicOwner = "1000:1000";
+    public const string DynamicMode = "750";
+
     /// <summary>The probe prints console lines starting with this.</summary>
     public const string ProbePrefix = "ccimage-test: ";
 
@@ -69,6 +73,9 @@ internal sealed class BootTestImage
         BootAssets.InstallInto(tree, Layout);
         InstallProbe(tree);
         File.WriteAllText(Path.Combine(tree, "opt/nvflare/dynamic/seed.txt"), SeedText + "\n");
+        // The ephemeral file system's root takes the owner and mode of the image's mount point (a service user's folder).
+        RefTools.Run("chown", DynamicOwner, Path.Combine(tree, "opt/nvflare/dynamic")).AssertSuccess("chown");
+        RefTools.Run("chmod", DynamicMode, Path.Combine(tree, "opt/nvflare/dynamic")).AssertSuccess("chmod");
 
         string initrd = Path.Combine(work, "initrd.img");
         InitramfsBuilder.Build(new InitramfsRequest(tree, fixture.KernelVersion, Layout, initrd) { SourceDateEpoch = SourceDateEpoch },
@@ -81,7 +88,7 @@ internal sealed class BootTestImage
             RefTools.Run("rm", "-rf", Path.Combine(tree, exclude)).AssertSuccess("trimming the test root");
         string rootImage = Path.Combine(work, "root.ext4");
         Ext4Image.Build(runner, tree, rootImage, Ext4Sizing.DefaultBytes(tree), DerivedGuid.FileSystem(Seed, "root"),
-            DerivedGuid.HashSeed(Seed, "root"), "root", SourceDateEpoch);
+            DerivedGuid.HashSeed(Seed, "root"), "root", SourceDateEpoch, preserveOwnership: true);
         string rootHash = Path.Combine(work, "root.verity");
         var rootVerity = VerityFormatter.Format(rootImage, rootHash, Parameters("root", 0));
 
@@ -186,6 +193,7 @@ internal sealed class BootTestImage
             	case "$type" in ext4|swap) say "mount $mountpoint $device $type $options" ;; esac
             done < /proc/mounts
             say "seed $(cat /opt/nvflare/dynamic/seed.txt)"
+            say "dynamic-owner $(stat -c '%u:%g %a' /opt/nvflare/dynamic)"
             [ -e /run/ccimage ] && say "run-ccimage present" || say "run-ccimage absent"
             echo "{{DynamicMarker}}" > /opt/nvflare/dynamic/marker.txt
             echo "{{KeyedMarker}}" > /opt/nvflare/keyed/marker.txt
