@@ -54,10 +54,13 @@ internal static class BootRootFsFixture
                 new ToolRunner(NullLog.Instance).Run(HostTool.Mmdebstrap, arguments,
                     environment: new Dictionary<string, string?> { ["SOURCE_DATE_EPOCH"] = SourceDateEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture) },
                     timeout: TimeSpan.FromMinutes(20));
-                if (Directory.Exists(folder))
-                    RefTools.Run("rm", "-rf", folder);
-                Directory.Move(temp, folder);
-                File.WriteAllText(complete, key);
+                if (!File.Exists(complete)) // another test run may have finished the same tree meanwhile: keep that one
+                {
+                    if (Directory.Exists(folder))
+                        RefTools.Run("rm", "-rf", folder); // left half-moved by an interrupted run
+                    Directory.Move(temp, folder);
+                    File.WriteAllText(complete, key);
+                }
             }
             finally
             {
