@@ -16,6 +16,11 @@ packages=(
   time hyperfine      # benchmarks
   gcc libc6-dev       # links the NativeAOT ccimage that bench/measure times
   openssl             # bench inputs: deterministic pseudo-random data (AES-CTR stream)
+  qemu-system-x86     # qemu-system-x86_64: boot tests of the initramfs and disk (TCG, SeaBIOS)
+  mmdebstrap          # the Debian root tree the boot tests build once and cache
+  kmod                # modprobe: reference for kernel module load order
+  binutils            # readelf: reference for ELF interpreter and dynamic section
+  busybox-static      # busybox sh -n: syntax check of the initramfs init
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,11 +1,17 @@
-// How the booted image protects a partition: dm-verity (read-only, checked against a measured root hash), LUKS2 with a
-// key made in guest memory at every boot, LUKS2 with a key file supplied at launch, or nothing.
+// How the initramfs protects one partition before the root filesystem's init sees it (docs/boot-chain.md).
 namespace CcImage.Core.Boot;
 
 public enum PartitionProtection
 {
+    /// <summary>Mounted as it is: no integrity check, no encryption.</summary>
     None,
+
+    /// <summary>dm-verity: read-only, every block checked against the root hash on the kernel command line.</summary>
     Verity,
+
+    /// <summary>LUKS2, formatted at every boot with a random key made in guest memory and never stored.</summary>
     LuksEphemeral,
+
+    /// <summary>LUKS2 opened with a key supplied at launch (QEMU fw_cfg <c>opt/ccimage/key/&lt;name&gt;</c>); formatted on first boot.</summary>
     LuksKeyfile,
 }

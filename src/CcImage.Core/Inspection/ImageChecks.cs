@@ -63,7 +63,7 @@ public static class ImageChecks
     {
         if (disk.Find(p.Label) is not { } entry)
             return; // reported by the structure check
-        var protection = PartitionProtectionNames.ByName[p.Protection];
+        var protection = PartitionProtectionNames.Parse(p.Protection, p.Name);
         if (protection is PartitionProtection.LuksEphemeral or PartitionProtection.LuksKeyfile)
         {
             if (disk.HasData(entry))

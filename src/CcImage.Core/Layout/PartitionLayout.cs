@@ -47,8 +47,12 @@ public static class PartitionLayout
     {
         string name = spec.Name.Trim();
         PartitionProtection protection = PartitionProtection.None;
-        if (spec.Protection is { } text && !PartitionProtectionNames.ByName.TryGetValue(text.Trim(), out protection))
-            throw Diag.At(file, line, nameof(Strings.LayoutProtectionUnknown), text, name, string.Join(", ", PartitionProtectionNames.ByName.Keys));
+        if (spec.Protection is { } text)
+        {
+            if (!PartitionProtectionNames.All.Contains(text.Trim(), StringComparer.OrdinalIgnoreCase))
+                throw Diag.At(file, line, nameof(Strings.LayoutProtectionUnknown), text, name, string.Join(", ", PartitionProtectionNames.All));
+            protection = PartitionProtectionNames.Parse(text, name);
+        }
 
         string? mountPoint = null;
         if (spec.MountPoint is { } mp)
@@ -80,11 +84,11 @@ public static class PartitionLayout
         if (formattedAtBoot)
         {
             if (spec.Content != null || spec.Image != null)
-                throw Diag.At(file, line, nameof(Strings.LayoutLuksWithContent), name, PartitionProtectionNames.NameOf(protection));
+                throw Diag.At(file, line, nameof(Strings.LayoutLuksWithContent), name, PartitionProtectionNames.Format(protection));
             if (string.IsNullOrWhiteSpace(spec.Size))
-                throw Diag.At(file, line, nameof(Strings.LayoutLuksNeedsSize), name, PartitionProtectionNames.NameOf(protection));
+                throw Diag.At(file, line, nameof(Strings.LayoutLuksNeedsSize), name, PartitionProtectionNames.Format(protection));
             if (mountPoint == "/")
-                throw Diag.At(file, line, nameof(Strings.LayoutRootProtection), name, PartitionProtectionNames.NameOf(protection));
+                throw Diag.At(file, line, nameof(Strings.LayoutRootProtection), name, PartitionProtectionNames.Format(protection));
         }
 
         // Without Role or Type: the root gets the x86-64 root type and a partition formatted at boot the LUKS type.

@@ -3,6 +3,7 @@
 // unchanged and the image is in place), for bootable images vmlinuz, initrd.img and the kernel command line, and the
 // stage record.
 using System.Globalization;
+using CcImage.Core.Boot;
 using CcImage.Core.Caching;
 using CcImage.Core.Config;
 using CcImage.Core.Disk;
@@ -80,7 +81,7 @@ public static class ImageAssembler
             Initrd = boot != null ? context.OutputPath(InitrdFileName) : null,
             Cmdline = boot?.Cmdline,
             Partitions = built.Select(b => new StageRecord.RecordedPartition(b.Layout.Name, b.Layout.Label,
-                PartitionProtectionNames.NameOf(b.Layout.Protection), b.Layout.MountPoint, b.RootHash)).ToList(),
+                PartitionProtectionNames.Format(b.Layout.Protection), b.Layout.MountPoint, b.RootHash)).ToList(),
             Outputs = outputs,
         };
         Directory.CreateDirectory(context.StagesDirectory);
