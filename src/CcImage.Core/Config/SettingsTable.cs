@@ -48,6 +48,8 @@ public static class SettingsTable
         new("CcSectorSize", "512", SettingKind.Choice, Images, "logical sector size of the GPT") { Choices = ["512", "4096"] },
         new("CcClusterSize", "65536", SettingKind.Size, Images, "qcow2 cluster size (512 B to 2 MiB, a power of two)"),
         new("CcKernelCmdline", "", SettingKind.Text, Images | MeasureSnp, "extra kernel command-line arguments, after the ones the boot chain needs"),
+        new("CcVerityCheck", "full", SettingKind.Choice, Images, "how much of each verity partition the init reads at boot: full (every block) or on-read (first block; for slow emulated test machines)") { Choices = ["full", "on-read"] },
+        new("CcInitramfsModules", "", SettingKind.Text, Images, "more kernel modules for the initramfs, separated by ; (e.g. nvme;virtio_scsi)"),
         new("CcSkipImageTests", "false", SettingKind.Boolean, None, "skip the checks run on each image after it is written"),
 
         // ResizeQcow2.

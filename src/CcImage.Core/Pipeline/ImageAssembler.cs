@@ -26,7 +26,7 @@ public static class ImageAssembler
         var settings = project.Settings;
         var ct = context.CancellationToken;
         using var workspace = tree == null ? null
-            : new TreeWorkspace(tree, layout, context.WorkDirectory(step), RootFsStage.Extract(context), ct);
+            : new TreeWorkspace(tree, layout, BootChainStage.Layout(project, layout), context.WorkDirectory(step), RootFsStage.Extract(context), ct);
 
         var built = new PartitionImageBuilder(project, context.Cache, context.Runner, context.Log)
             .Build(layout, tree, workspace, ct);

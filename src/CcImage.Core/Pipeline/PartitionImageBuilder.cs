@@ -87,7 +87,7 @@ public sealed class PartitionImageBuilder
             .Add("epoch", _project.SourceDateEpoch.ToString(CultureInfo.InvariantCulture))
             .Add("owners", fromTree || IsTrue(spec.PreserveOwnership) ? "preserve" : "root")
             .Add("verity", verity ? $"{p.Verity} sha256 {VerityBlockSize} salt-seed={VeritySeedFor(p)}" : "")
-            .Add("tree", fromTree ? $"{tree!.Key} at {p.MountPoint} without {string.Join(",", SplitMountPoints(layout, p))}" : "")
+            .Add("tree", fromTree ? $"{workspace!.ContentKey} at {p.MountPoint} without {string.Join(",", SplitMountPoints(layout, p))}" : "")
             .Add("content", content != null ? "tree:" + TreeFingerprint.Compute(content) : "")
             .Add("image", image != null ? "sha256:" + Hashing.FileHash.Sha256Hex(image) : "");
 

@@ -2,6 +2,8 @@
 // initramfs has to be built (a build served from the cache extracts nothing). A partition built from the tree at a
 // mount point gets that subtree, moved out of the root's tree, whose mount point stays as an empty folder; partitions
 // formatted at boot keep their subtree in the root filesystem, where the init copies it from at every boot.
+using CcImage.Core.Boot;
+using CcImage.Core.Caching;
 using CcImage.Core.Layout;
 
 namespace CcImage.Core.Pipeline;
@@ -13,18 +15,30 @@ public sealed class TreeWorkspace : IDisposable
     private readonly string _work;
     private readonly Action<string, string, CancellationToken> _extract;
     private readonly CancellationToken _cancellationToken;
+    private readonly BootLayout _bootLayout;
     private string? _root;
 
     /// <param name="extract">Extracts a tarball (first argument) into an empty folder (second), keeping owners and modes.</param>
-    public TreeWorkspace(StageTree tree, IReadOnlyList<LayoutPartition> layout, string workDirectory,
+    public TreeWorkspace(StageTree tree, IReadOnlyList<LayoutPartition> layout, BootLayout bootLayout, string workDirectory,
         Action<string, string, CancellationToken> extract, CancellationToken cancellationToken)
     {
+        _bootLayout = bootLayout;
         _tree = tree;
         _layout = layout;
         _work = workDirectory;
         _extract = extract;
         _cancellationToken = cancellationToken;
     }
+
+    /// <summary>
+    /// The key of the tree as the partitions and the initramfs see it: the stage tree, plus the boot contract's files
+    /// and the layout's mount points, which Prepare writes into it.
+    /// </summary>
+    public string ContentKey => new CacheManifest("tree-content", 1)
+        .Add("tree", _tree.Key)
+        .Add("boot-assets", BootAssets.RootFilesHash)
+        .Add("mount-points", string.Join(",", _layout.Where(p => p.MountPoint != null).Select(p => p.MountPoint).Order(StringComparer.Ordinal)))
+        .Key;
 
     /// <summary>True for partitions whose files come out of the root tree into their own file system.</summary>
     public static bool TakesSubtree(LayoutPartition p) => p.MountPoint is { } m && m != "/" && !p.FormattedAtBoot;
@@ -49,6 +63,8 @@ public sealed class TreeWorkspace : IDisposable
         Directory.CreateDirectory(root);
         Directory.CreateDirectory(Path.Combine(_work, "parts"));
         _extract(_tree.TarPath, root, _cancellationToken);
+        // The root filesystem's side of the boot contract: the ready unit, an fstab that mounts nothing, every mount point.
+        BootAssets.InstallInto(root, _bootLayout);
         // Deeper mount points first, so /a/b is split off before /a.
         foreach (var p in _layout.Where(TakesSubtree).OrderByDescending(p => p.MountPoint!.Length))
         {
