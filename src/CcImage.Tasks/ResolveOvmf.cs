@@ -39,7 +39,7 @@ public sealed class ResolveOvmf : CcTask
     {
         if (!string.IsNullOrWhiteSpace(OvmfPath))
         {
-            ResolvedPath = Path.GetFullPath(InputFile.Require(OvmfPath, "CcOvmf"));
+            ResolvedPath = Path.GetFullPath(InputFile.Require(OvmfPath, "CcOvmf", InputFile.MaxFirmwareBytes));
             if (!string.IsNullOrWhiteSpace(Sha256))
             {
                 string actual = FileHash.Sha256Hex(ResolvedPath);
