@@ -1,5 +1,5 @@
 // What the GPT and MBR targets run on a raw disk image in memory: read the GPT (primary, falling back to the backup),
-// plan its growth by 1 MiB (both headers cross-checked, the MBR classified), apply the plan, and read it back. Plan
+// plan its growth by 64 KiB (both headers cross-checked, the MBR classified), apply the plan, and read it back. Plan
 // failing must change nothing; a plan that succeeds must give a GPT that reads back from the primary at the new end.
 using CcImage.Core.Gpt;
 
@@ -7,7 +7,7 @@ namespace CcImage.Fuzz.Targets;
 
 internal abstract class GptTargetBase : IFuzzTarget
 {
-    private const int Growth = 1 << 20;
+    private const int Growth = 64 << 10;
 
     public abstract string Name { get; }
     public abstract string Description { get; }
