@@ -152,6 +152,7 @@ public static class VerityFormatter
 
         for (int level = 0; level < layout.Levels; level++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (level == 0 && sameFile && layout.LevelStartBlock[0] * p.HashBlockSize < layout.DataLength)
             {
                 // Without a superblock the tree starts at hash_offset rounded down to a hash block, which can be inside
@@ -175,6 +176,7 @@ public static class VerityFormatter
             hasher.HashBlocks(hash, hashName, layout.LevelStartBlock[layout.Levels - 1] * p.HashBlockSize, p.HashBlockSize,
                 1, keepRoot, cancellationToken);
 
+        cancellationToken.ThrowIfCancellationRequested();
         if (!p.NoSuperblock)
             WriteSuperblock(hash, hashName, layout);
         return root;
