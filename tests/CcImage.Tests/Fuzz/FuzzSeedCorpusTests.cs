@@ -86,7 +86,13 @@ public class FuzzSeedCorpusTests
     private List<byte[]> GptSeeds()
     {
         var seeds = new List<byte[]> { File.ReadAllBytes(SgdiskDisk("g1.raw", hybrid: false)), File.ReadAllBytes(SgdiskDisk("g2.raw", hybrid: true)) };
-        seeds.Add(File.ReadAllBytes(GptTestDisk.Write(GptTestDisk.Table(2, 4096), _dir, "g4k.raw")));
+        // 4096-byte blocks, kept small (96 blocks) so the fuzzer is fast: two partitions between LBA 8 and 85.
+        var table = new CcImage.Core.Gpt.GptTable(4096, 96, DerivedGuid.Disk("fuzz"),
+        [
+            new CcImage.Core.Gpt.GptPartitionEntry { Index = 0, PartitionTypeGUID = CcImage.Core.Gpt.PartitionRoles.Default.TypeGuid, UniquePartitionGUID = DerivedGuid.Partition("fuzz", "a"), StartingLBA = 8, EndingLBA = 39, PartitionName = "a" },
+            new CcImage.Core.Gpt.GptPartitionEntry { Index = 1, PartitionTypeGUID = CcImage.Core.Gpt.PartitionRoles.Default.TypeGuid, UniquePartitionGUID = DerivedGuid.Partition("fuzz", "b"), StartingLBA = 40, EndingLBA = 85, PartitionName = "b" },
+        ]);
+        seeds.Add(File.ReadAllBytes(GptTestDisk.Write(table, _dir, "g4k.raw")));
         return seeds;
     }
 
