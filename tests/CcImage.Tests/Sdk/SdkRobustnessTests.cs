@@ -27,7 +27,7 @@ public class SdkRobustnessTests
     }
 
     [TestMethod]
-    public void Build_TwoPartitionsOf4EiB_FailsWithCcimg1159()
+    public void Build_TwoPartitionsOf4EiB_FailsWithCcimg1158()
     {
         string project = Project("huge2", """
             <CcPartition Include="a" Size="4611686018427387904" />
