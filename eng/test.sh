@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite from a fresh machine: installs the host tools the tests cross-check against, builds, runs
-# every MSTest test, then a short fuzzing pass over every reader of untrusted bytes (eng/fuzz.sh, 15 s per target, under
-# 3 minutes in all; a crash or hang counts as a failed test), and ends with the line `N passed, N failed`. Exit status is
+# every MSTest test, then a short fuzzing pass over every reader of untrusted bytes (eng/fuzz.sh, 12 s per target, about 2 minutes,
+# under 3 minutes in all; a crash or hang counts as a failed test), and ends with the line `N passed, N failed`. Exit status is
 # non-zero when a test failed.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,7 +28,7 @@ else
 fi
 [ "$status" -ne 0 ] && [ "${failed:-0}" -eq 0 ] && failed=1
 # The seed corpus was just made by FuzzSeedCorpusTests in the run above.
-if "$root/eng/fuzz.sh" "${CCIMAGE_FUZZ_SECONDS:-15}"; then
+if "$root/eng/fuzz.sh" "${CCIMAGE_FUZZ_SECONDS:-12}"; then
   passed=$(( ${passed:-0} + 1 ))
 else
   failed=$(( ${failed:-0} + 1 ))
