@@ -1,7 +1,6 @@
 // MSBuild task: builds the dm-verity hash tree of a partition image (into a separate hash file, or appended to the image)
 // and returns the root hash, salt, UUID and hash offset for the kernel command line and the partition table.
 // Never random: the salt is given, or derived with the UUID from SaltSeed (docs/verity.md).
-using CcImage.Core.Config;
 using System.Globalization;
 using CcImage.Core.Diagnostics;
 using CcImage.Core.Verity;
@@ -60,22 +59,11 @@ public sealed class ComputeVerity : CcTask
         };
         parameters.Validate();
 
-        string hashPath = HashPath ?? "";
-        if (hashPath.Length == 0)
-        {
-            // Appended: pad the image to a whole number of blocks (so every byte is covered), hash area right after.
-            InputFile.Require(DataPath, "DataPath");
-            long length = new FileInfo(DataPath).Length;
-            int unit = Math.Max(DataBlockSize, HashBlockSize);
-            long offset = (length + unit - 1) / unit * unit;
-            if (offset != length)
-                using (var file = new FileStream(DataPath, FileMode.Open, FileAccess.Write))
-                    file.SetLength(offset);
-            parameters = parameters with { HashOffset = offset, DataBlocks = offset / DataBlockSize };
-            hashPath = DataPath;
-        }
-
-        var result = VerityFormatter.Format(DataPath, hashPath, parameters, cancellationToken: CancellationToken);
+        // Appended: the image is padded to whole blocks and the hash area follows, under an undo journal (a failure leaves
+        // the image as it was); separate: the hash file is written beside and renamed into place.
+        var result = string.IsNullOrEmpty(HashPath)
+            ? VerityFormatter.AppendToImage(DataPath, parameters, cancellationToken: CancellationToken)
+            : VerityFormatter.Format(DataPath, HashPath, parameters, cancellationToken: CancellationToken);
         RootHash = result.RootHashHex;
         Salt = result.SaltHex;
         Uuid = result.Uuid ?? "";

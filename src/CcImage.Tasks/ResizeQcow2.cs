@@ -21,5 +21,6 @@ public sealed class ResizeQcow2 : CcTask
     [Output]
     public bool Resized { get; set; }
 
-    protected override void ExecuteCore() => Resized = ImageResizer.GrowQcow2(Image, Size, GrowGpt, CoreLog);
+    protected override void ExecuteCore() =>
+        Resized = ImageResizer.GrowQcow2(Image, Size, GrowGpt, CoreLog, "CcImageSize", CancellationToken);
 }

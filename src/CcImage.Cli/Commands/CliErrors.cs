@@ -50,7 +50,15 @@ internal static class CliErrors
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"ccimage: {e.Message}");
+            var error = Diag.Error(nameof(Strings.FileOperationFailed), e.Message);
+            Console.Error.WriteLine($"ccimage: {error.Code}: {error.Message}");
+            return 1;
+        }
+        catch (Exception e)
+        {
+            // Never a stack trace: a bug is reported as one line with its code, so scripts see a clean failure.
+            var error = Diag.Error(nameof(Strings.InternalError), e.GetType().Name, e.Message);
+            Console.Error.WriteLine($"ccimage: {error.Code}: {error.Message}");
             return 1;
         }
     }

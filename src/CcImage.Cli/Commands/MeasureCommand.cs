@@ -1,6 +1,7 @@
 // `ccimage measure`: the SEV / SEV-ES / SEV-SNP launch digest, with the options and output of virtee/sev-snp-measure
 // 0.0.13 so that either can stand in for the other. Prints the digest alone on one line.
 using CcImage.Core.Caching;
+using CcImage.Core.Config;
 using System.CommandLine;
 using System.Reflection;
 using CcImage.Core.Diagnostics;
@@ -36,6 +37,16 @@ internal static class MeasureCommand
             return 0;
         }
 
+        // Every input file is checked (a regular file of plausible size) before anything is read, so a device, FIFO or
+        // missing file is one clean error naming the option.
+        InputFile.Require(o.Ovmf!, "--ovmf", InputFile.MaxFirmwareBytes);
+        if (!string.IsNullOrEmpty(o.Kernel))
+            InputFile.Require(o.Kernel, "--kernel", InputFile.MaxKernelBytes);
+        if (!string.IsNullOrEmpty(o.Initrd))
+            InputFile.Require(o.Initrd, "--initrd", InputFile.MaxInitrdBytes);
+        if (!string.IsNullOrEmpty(o.Svsm))
+            InputFile.Require(o.Svsm, "--svsm", InputFile.MaxFirmwareBytes);
+
         if (o.Mode == "snp:ovmf-hash")
         {
             Console.Out.WriteLine(Convert.ToHexStringLower(LaunchDigestCalculator.CalculateSnpOvmfHash(o.Ovmf!)));
@@ -62,7 +73,7 @@ internal static class MeasureCommand
         if (mode == SevMode.SEV_SNP_SVSM)
         {
             if (!string.IsNullOrEmpty(o.VarsFile))
-                varsSize = new FileInfo(o.VarsFile).Exists ? new FileInfo(o.VarsFile).Length : throw new FileNotFoundException($"No such file: '{o.VarsFile}'");
+                varsSize = new FileInfo(InputFile.Require(o.VarsFile, "--vars-file", InputFile.MaxFirmwareBytes)).Length;
             else if (o.VarsSize is { IsZero: false } size)
                 varsSize = size;
             else

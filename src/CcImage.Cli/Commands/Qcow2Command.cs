@@ -1,6 +1,7 @@
 // `ccimage qcow2`: convert a raw disk to qcow2, grow a qcow2 image's virtual size, and print an image's summary as JSON.
 using System.CommandLine;
 using System.Text.Json;
+using CcImage.Core.Caching;
 using CcImage.Core.Config;
 using CcImage.Core.Diagnostics;
 using CcImage.Core.Disk;
@@ -21,25 +22,37 @@ internal static class Qcow2Command
 
     private static Command CreateConvert()
     {
-        var raw = new Argument<string>("RAW") { Description = "The raw disk image to read (holes are skipped)." };
-        var output = new Argument<string>("OUT") { Description = "The qcow2 image to write (replaced atomically)." };
+        var raw = new Argument<string>("RAW") { Description = "The disk image to read: raw (holes are skipped) or qcow2." };
+        var output = new Argument<string>("OUT") { Description = "The qcow2 image to write (replaced atomically; its folder must exist)." };
+        var sourceFormat = new Option<string>("--source-format", "-f")
+        {
+            Description = "The format of RAW: auto (default: qcow2 when it starts with the qcow2 magic, else raw), raw or qcow2.",
+            DefaultValueFactory = _ => "auto",
+        };
+        sourceFormat.AcceptOnlyFromAmong("auto", "raw", "qcow2");
         var clusterSize = new Option<string>("--cluster-size")
         {
             Description = "Cluster size: a power of two from 512 to 2M (default 64K).",
             DefaultValueFactory = _ => Qcow2Format.DefaultClusterSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        var command = new Command("convert", "Convert a raw disk image to qcow2 (version 3); all-zero clusters are not stored.")
+        var command = new Command("convert", "Convert a disk image (raw or qcow2) to qcow2 (version 3); all-zero clusters are not stored.")
         {
-            raw, output, clusterSize,
+            raw, output, clusterSize, sourceFormat,
         };
         command.SetAction(result => CliErrors.Guard(() =>
         {
             // Ctrl+C / SIGTERM cancel CliErrors.Token; the writer then deletes its temp file before we exit (130).
             string input = InputFile.Require(result.GetValue(raw)!, "RAW");
+            string outputPath = result.GetValue(output)!;
+            AtomicFile.CheckDestination(outputPath, "OUT", createFolder: false);
+            AtomicFile.RefuseSameFile(input, outputPath, "RAW", "OUT");
             long size = SizeParser.Parse(result.GetValue(clusterSize)!, "--cluster-size");
             Qcow2Writer.ValidateClusterSize(size);
-            using var source = new RawFileSource(input);
-            new Qcow2Writer((int)size).Convert(source, result.GetValue(output)!, CliErrors.Token);
+            string format = result.GetValue(sourceFormat)!;
+            bool qcow2 = format == "qcow2" || (format == "auto" && Qcow2Image.HasMagic(input));
+            using IDiskSource source = qcow2 ? Qcow2Image.Open(input, what: "RAW") : new RawFileSource(input);
+            Qcow2Writer.ValidateVirtualSize(source.Length, (int)size, "RAW");
+            new Qcow2Writer((int)size).Convert(source, outputPath, CliErrors.Token);
             return 0;
         }));
         return command;
@@ -56,7 +69,8 @@ internal static class Qcow2Command
         var command = new Command("resize", "Grow a qcow2 image's virtual size (shrinking is refused).") { image, size, growGpt };
         command.SetAction(result => CliErrors.Guard(() =>
         {
-            ImageResizer.GrowQcow2(result.GetValue(image)!, result.GetValue(size)!, result.GetValue(growGpt), new StderrLog(verbose: false));
+            ImageResizer.GrowQcow2(result.GetValue(image)!, result.GetValue(size)!, result.GetValue(growGpt), new StderrLog(verbose: false),
+                "SIZE", CliErrors.Token);
             return 0;
         }));
         return command;
@@ -68,7 +82,7 @@ internal static class Qcow2Command
         var command = new Command("info", "Print a qcow2 image's summary as JSON.") { image };
         command.SetAction(result => CliErrors.Guard(() =>
         {
-            var info = Qcow2Image.Inspect(InputFile.Require(result.GetValue(image)!, "IMG"));
+            var info = Qcow2Image.Inspect(result.GetValue(image)!, "IMG");
             using var stdout = Console.OpenStandardOutput();
             using (var json = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true }))
             {

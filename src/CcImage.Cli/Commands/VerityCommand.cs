@@ -3,6 +3,7 @@
 using CcImage.Core.Caching;
 using System.CommandLine;
 using System.Globalization;
+using CcImage.Core.Config;
 using CcImage.Core.Diagnostics;
 using CcImage.Core.Verity;
 
@@ -81,8 +82,19 @@ internal static class VerityCommand
             if (parameters.DataBlockSize > PageSize)
                 Console.Error.WriteLine($"WARNING: Kernel cannot activate device if data block size exceeds page size ({PageSize}).");
 
-            var result = VerityFormatter.Format(r.GetValue(data)!, r.GetValue(hash)!, parameters, cancellationToken: CliErrors.Token);
+            // Every output is checked before the first write, so a bad --root-hash-file leaves no hash file behind.
+            string dataPath = InputFile.RequireFileOrBlockDevice(r.GetValue(data)!, "DATA");
+            string hashPath = r.GetValue(hash)!;
             string? rootHashFile = r.GetValue(common.RootHashFile);
+            if (!VerityFormatter.IsInPlace(dataPath, hashPath) && !VerityFormatter.IsDevice(hashPath))
+                AtomicFile.CheckDestination(hashPath, "HASH", createFolder: false);
+            if (rootHashFile != null)
+            {
+                AtomicFile.CheckDestination(rootHashFile, "--root-hash-file", createFolder: false);
+                AtomicFile.RefuseSameFile(dataPath, rootHashFile, "DATA", "--root-hash-file");
+                AtomicFile.RefuseSameFile(hashPath, rootHashFile, "HASH", "--root-hash-file");
+            }
+            var result = VerityFormatter.Format(dataPath, hashPath, parameters, cancellationToken: CliErrors.Token);
             if (rootHashFile != null)
                 WriteRootHashFile(rootHashFile, result.RootHashHex);
             PrintHeader(r.GetValue(hash)!, result);
@@ -152,8 +164,9 @@ internal static class VerityCommand
 
     private static string ReadRootHashFile(string? path, VerityHashAlgorithm algorithm)
     {
-        if (path is null || !File.Exists(path))
-            throw Diag.Error(nameof(Strings.VerityRootHashFileInvalid), path ?? "(none: give ROOTHASH or --root-hash-file)");
+        if (path is null)
+            throw Diag.Error(nameof(Strings.VerityRootHashFileInvalid), "(none: give ROOTHASH or --root-hash-file)");
+        InputFile.Require(path, "--root-hash-file", InputFile.MaxTextBytes);
         string text = File.ReadAllText(path);
         int length = algorithm.DigestSize * 2;
         return text.Length >= length ? text[..length] : throw Diag.Error(nameof(Strings.VerityRootHashFileInvalid), path);

@@ -13,6 +13,7 @@ public static class DiskImageBuilder
     {
         Qcow2Writer.ValidateClusterSize(request.ClusterSize);
         var plan = DiskLayout.Plan(request.Partitions, request.Seed, request.DiskSize, request.SectorSize, request.BaseDirectory);
+        Qcow2Writer.ValidateVirtualSize(plan.TotalBytes, request.ClusterSize, request.DiskSize is null ? "The CcPartition Sizes" : "CcDiskSize");
         log.Info($"Disk {plan.DiskGuid}: {plan.TotalBytes} bytes, {plan.Partitions.Count} partition(s).");
 
         string work = Path.Combine(request.WorkDirectory, "partitions");

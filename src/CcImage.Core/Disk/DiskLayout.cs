@@ -15,6 +15,10 @@ public static class DiskLayout
     /// <summary>The Size value that fills the rest of the disk.</summary>
     public const string FillRest = "*";
 
+    /// <summary>The largest disk planned: what a qcow2 image can describe at all (2^56 bytes); the cluster size may
+    /// lower it further (Qcow2Writer.ValidateVirtualSize).</summary>
+    public const long MaxDiskBytes = Qcow2.Qcow2Format.MaxVirtualSize;
+
     /// <summary>An ext4 volume label holds at most 16 bytes (s_volume_name).</summary>
     public const int MaxExt4LabelBytes = 16;
 
@@ -36,6 +40,8 @@ public static class DiskLayout
             throw Diag.Error(nameof(Strings.PartitionTooMany), specs.Count, GptTable.DefaultNumberOfPartitionEntries);
         if (totalSize is { } t && (t <= 0 || t % sectorSize != 0))
             throw Diag.Error(nameof(Strings.DiskSizeNotMultiple), t, sectorSize);
+        if (totalSize > MaxDiskBytes)
+            throw Diag.Error(nameof(Strings.SettingSizeTooLarge), "CcDiskSize", totalSize, MaxDiskBytes, Qcow2.Qcow2Format.DefaultClusterSize, "");
 
         var names = new HashSet<string>(StringComparer.Ordinal);
         var uuids = new Dictionary<Guid, string>();
@@ -56,10 +62,14 @@ public static class DiskLayout
         long diskSectors;
         long next = alignment; // the first partition starts at 1 MiB
         var placed = new List<(Resolved R, long First, long Sectors)>();
+        long maxSectors = MaxDiskBytes / sectorSize;
         foreach (var r in resolved.Where(r => !r.Fill))
         {
             placed.Add((r, next, r.Sectors));
+            // Each partition is below 2^56 bytes and the sum so far too, so this cannot overflow.
             next = AlignUp(next + r.Sectors, alignment);
+            if (next > maxSectors)
+                throw Diag.Error(nameof(Strings.DiskPlanTooLarge), next * (decimal)sectorSize, MaxDiskBytes);
         }
         if (totalSize is { } total)
         {
@@ -82,6 +92,8 @@ public static class DiskLayout
                 throw Diag.Error(nameof(Strings.PartitionFillNeedsDiskSize), fill.Spec.Name);
             // the 1 MiB after the last aligned partition end holds the backup GPT and keeps the size aligned
             diskSectors = next + alignment;
+            if (diskSectors > maxSectors)
+                throw Diag.Error(nameof(Strings.DiskPlanTooLarge), diskSectors * (decimal)sectorSize, MaxDiskBytes);
         }
 
         var partitions = placed.OrderBy(p => p.R.Index).Select(p => new PlannedPartition
@@ -166,12 +178,16 @@ public static class DiskLayout
         else
         {
             bytes = SizeParser.Parse(size, $"the Size of partition '{name}'");
+            if (bytes > MaxDiskBytes)
+                throw Diag.Error(nameof(Strings.PartitionSizeTooLarge), name, size, MaxDiskBytes);
             if (kind == PartitionContentKind.Ext4)
                 minimum += Ext4Sizing.JournalBytes(bytes);
             if (bytes < minimum || bytes == 0)
                 throw Diag.Error(nameof(Strings.PartitionSizeTooSmall), name, bytes, Math.Max(minimum, sectorSize),
                     kind == PartitionContentKind.RawImage ? "its image file" : kind == PartitionContentKind.Ext4 ? "its folder as ext4" : "one block");
         }
+        if (bytes > MaxDiskBytes)
+            throw Diag.Error(nameof(Strings.PartitionSizeTooLarge), name, bytes, MaxDiskBytes);
         long sectors = (bytes + sectorSize - 1) / sectorSize;
         return new Resolved(spec with { Name = name }, index, gptName, typeGuid, uniqueGuid, attributes, kind, source, fill, sectors);
     }

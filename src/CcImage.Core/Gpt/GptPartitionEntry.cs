@@ -1,7 +1,6 @@
 // A GPT partition entry (UEFI 2.10 §5.3.3 "GPT Partition Entry Array", Table 5.6 "GPT Partition Entry"): type GUID,
 // unique GUID, first and last LBA (inclusive), 64-bit attributes and a 36-character UTF-16LE name.
 using System.Buffers.Binary;
-using System.Text;
 
 namespace CcImage.Core.Gpt;
 
@@ -51,7 +50,19 @@ public sealed record GptPartitionEntry
         BinaryPrimitives.WriteInt64LittleEndian(slot[StartingLBAOffset..], StartingLBA);
         BinaryPrimitives.WriteInt64LittleEndian(slot[EndingLBAOffset..], EndingLBA);
         BinaryPrimitives.WriteUInt64LittleEndian(slot[AttributesOffset..], Attributes);
-        Encoding.Unicode.GetBytes(PartitionName, slot.Slice(PartitionNameOffset, PartitionNameSize));
+        // UTF-16LE code unit by code unit, so a name read from disk (even one with an unpaired surrogate) is written back
+        // with the same bytes.
+        for (int i = 0; i < PartitionName.Length; i++)
+            BinaryPrimitives.WriteUInt16LittleEndian(slot[(PartitionNameOffset + 2 * i)..], PartitionName[i]);
+    }
+
+    /// <summary>UTF-16LE code units as they are (an unpaired surrogate stays one, not U+FFFD).</summary>
+    private static string DecodeName(ReadOnlySpan<byte> bytes)
+    {
+        var chars = new char[bytes.Length / 2];
+        for (int i = 0; i < chars.Length; i++)
+            chars[i] = (char)BinaryPrimitives.ReadUInt16LittleEndian(bytes[(2 * i)..]);
+        return new string(chars);
     }
 
     /// <summary>Reads an entry from its slot.</summary>
@@ -69,7 +80,7 @@ public sealed record GptPartitionEntry
             StartingLBA = BinaryPrimitives.ReadInt64LittleEndian(slot[StartingLBAOffset..]),
             EndingLBA = BinaryPrimitives.ReadInt64LittleEndian(slot[EndingLBAOffset..]),
             Attributes = BinaryPrimitives.ReadUInt64LittleEndian(slot[AttributesOffset..]),
-            PartitionName = Encoding.Unicode.GetString(name[..length]),
+            PartitionName = DecodeName(name[..length]),
         };
     }
 }

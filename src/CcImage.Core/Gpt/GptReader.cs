@@ -78,8 +78,37 @@ public static class GptReader
         return null;
     }
 
+    /// <summary>One validated copy of the GPT: its table, header, raw header block and raw entry array (whole blocks).</summary>
+    internal sealed record Copy(GptTable Table, GptHeader Header, byte[] Block, byte[] EntryArray);
+
+    /// <summary>Reads and validates the copy whose header is at <paramref name="lba"/>; null (and why) when it is not valid.</summary>
+    internal static Copy? TryReadCopyAt(IBlockDevice device, string description, int sectorSize, long lba, out string? error)
+    {
+        error = null;
+        if (lba < GptTable.PrimaryHeaderLBA || lba >= device.Length / sectorSize)
+        {
+            error = $"LBA {lba} is not on the disk";
+            return null;
+        }
+        byte[] block = new byte[sectorSize];
+        device.ReadAt(lba * sectorSize, block);
+        try
+        {
+            var table = ReadCopy(device, description, sectorSize, lba, block, out var header, out byte[] array);
+            return new Copy(table, header, block, array);
+        }
+        catch (CcImageException e)
+        {
+            error = e.ToString();
+            return null;
+        }
+    }
+
     private static GptTable ReadCopy(IBlockDevice device, string description, int sectorSize, long myLBA, byte[] block,
-        out GptHeader header)
+        out GptHeader header) => ReadCopy(device, description, sectorSize, myLBA, block, out header, out _);
+
+    private static GptTable ReadCopy(IBlockDevice device, string description, int sectorSize, long myLBA, byte[] block,
+        out GptHeader header, out byte[] array)
     {
         long diskSectors = device.Length / sectorSize;
         header = GptHeader.Read(block);
@@ -119,7 +148,7 @@ public static class GptReader
         if (!arrayFits)
             throw Invalid($"the entry array at LBA {h.PartitionEntryLBA} ({arraySectors} blocks) overlaps the usable LBAs or the header");
 
-        byte[] array = new byte[arraySectors * sectorSize];
+        array = new byte[arraySectors * sectorSize];
         device.ReadAt(h.PartitionEntryLBA * sectorSize, array);
         uint arrayCrc = Crc32.HashToUInt32(array.AsSpan(0, (int)arrayBytes));
         if (arrayCrc != h.PartitionEntryArrayCRC32)

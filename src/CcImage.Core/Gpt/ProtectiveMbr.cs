@@ -1,6 +1,8 @@
 // The protective MBR in LBA 0 of a GPT disk (UEFI 2.10 §5.2.3 "Protective MBR", Table 5.4 "Protective MBR Partition
-// Record"): one partition record of OSType 0xEE covering the disk from LBA 1, capped at 0xFFFFFFFF blocks.
+// Record"): one partition record of OSType 0xEE covering the disk from LBA 1, capped at 0xFFFFFFFF blocks. A hybrid MBR
+// (gdisk's term: the 0xEE record beside up to three ordinary records that mirror GPT partitions) is recognised too.
 using System.Buffers.Binary;
+using CcImage.Core.Diagnostics;
 
 namespace CcImage.Core.Gpt;
 
@@ -89,6 +91,64 @@ public static class ProtectiveMbr
             return true;
         }
         return false;
+    }
+
+    /// <summary>
+    /// The MBR to write when the disk grows from <paramref name="oldDiskSectors"/> to <paramref name="newDiskSectors"/>
+    /// logical blocks, or null when LBA 0 stays as it is. A protective MBR (one 0xEE record) is stretched to the new end.
+    /// In a hybrid MBR the ordinary records keep their place and the 0xEE record grows only when it reached the old end.
+    /// Records that overlap or run past the old end are CCIMG2507. An LBA 0 without the MBR signature or without a
+    /// 0xEE record is left alone.
+    /// </summary>
+    public static byte[]? PlanGrowth(ReadOnlySpan<byte> lba0, long oldDiskSectors, long newDiskSectors, string description)
+    {
+        if (BinaryPrimitives.ReadUInt16LittleEndian(lba0.Slice(SignatureOffset, 2)) != Signature)
+            return null;
+        var records = new List<(int Slot, byte Type, long Start, long Size)>();
+        for (int i = 0; i < PartitionRecordCount; i++)
+        {
+            var record = lba0.Slice(PartitionRecordOffset + i * PartitionRecordSize, PartitionRecordSize);
+            byte type = record[OSTypeOffset];
+            if (type != 0)
+                records.Add((i, type, BinaryPrimitives.ReadUInt32LittleEndian(record[StartingLBAOffset..]),
+                    BinaryPrimitives.ReadUInt32LittleEndian(record[SizeInLBAOffset..])));
+        }
+        var protective = records.Where(r => r.Type == GptProtectiveOSType).ToList();
+        if (protective.Count == 0)
+            return null;
+        if (protective.Count > 1)
+            throw Diag.Error(nameof(Strings.MbrInvalid), description, $"it has {protective.Count} records of type 0xEE");
+        var ee = protective[0];
+        bool hybrid = records.Count > 1;
+        if (hybrid)
+        {
+            foreach (var r in records)
+            {
+                if (r.Size == 0 || r.Start == 0)
+                    throw Diag.Error(nameof(Strings.MbrInvalid), description, $"record {r.Slot + 1} (type 0x{r.Type:X2}) starts at LBA {r.Start} with {r.Size} blocks");
+                if (r.Start + r.Size > oldDiskSectors && r.Size != MaxSizeInLBA)
+                    throw Diag.Error(nameof(Strings.MbrInvalid), description,
+                        $"record {r.Slot + 1} (type 0x{r.Type:X2}) ends at LBA {r.Start + r.Size - 1}, past the disk's last LBA {oldDiskSectors - 1}");
+            }
+            var ordered = records.OrderBy(r => r.Start).ToList();
+            for (int i = 1; i < ordered.Count; i++)
+                if (ordered[i].Start < ordered[i - 1].Start + ordered[i - 1].Size)
+                    throw Diag.Error(nameof(Strings.MbrInvalid), description,
+                        $"records {ordered[i - 1].Slot + 1} and {ordered[i].Slot + 1} overlap");
+            bool reachedEnd = ee.Start + ee.Size == oldDiskSectors || ee.Size == MaxSizeInLBA;
+            if (!reachedEnd)
+                return null;
+        }
+        else if (ee.Start != GptTable.PrimaryHeaderLBA)
+        {
+            throw Diag.Error(nameof(Strings.MbrInvalid), description, $"its 0xEE record starts at LBA {ee.Start}, not 1");
+        }
+        byte[] updated = lba0[..MbrSize].ToArray();
+        Span<byte> eeRecord = updated.AsSpan(PartitionRecordOffset + ee.Slot * PartitionRecordSize, PartitionRecordSize);
+        long size = newDiskSectors - ee.Start;
+        BinaryPrimitives.WriteUInt32LittleEndian(eeRecord[SizeInLBAOffset..], (ulong)size > MaxSizeInLBA ? MaxSizeInLBA : (uint)size);
+        EncodeChs(newDiskSectors - 1, eeRecord.Slice(EndingCHSOffset, CHSSize));
+        return updated;
     }
 
     private static void EncodeChs(long lba, Span<byte> chs)

@@ -14,16 +14,11 @@ namespace CcImage.Core.Layout;
 
 public static class LayoutFile
 {
-    /// <summary>A layout file larger than this is refused before it is read.</summary>
-    public const long MaxBytes = 1 << 20;
-
     public sealed record Declared(PartitionSpec Spec, string File, int Line);
 
     public static IReadOnlyList<Declared> Read(string path)
     {
-        InputFile.Require(path, "CcLayoutFile");
-        if (new FileInfo(path).Length > MaxBytes)
-            throw Diag.At(path, 0, nameof(Strings.LayoutFileInvalid), path, 1, $"the file is larger than {MaxBytes} bytes");
+        InputFile.Require(path, "CcLayoutFile", InputFile.MaxTextBytes);
         var stream = new YamlStream();
         try
         {

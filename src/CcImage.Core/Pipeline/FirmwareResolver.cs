@@ -19,7 +19,7 @@ public static class FirmwareResolver
         string? sha256 = settings.Optional("CcOvmfSha256");
         if (settings.Path("CcOvmf", context.Project.ProjectDirectory) is { } given)
         {
-            InputFile.Require(given, "CcOvmf");
+            InputFile.Require(given, "CcOvmf", InputFile.MaxFirmwareBytes);
             // The pinned default describes the default firmware; a file of the project's own is checked only against a pin
             // the project sets itself.
             if (sha256 != null && sha256 != SettingsTable.PinnedOvmfSha256)

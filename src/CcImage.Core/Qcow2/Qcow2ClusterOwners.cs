@@ -49,6 +49,26 @@ internal sealed class Qcow2ClusterOwners
         }
     }
 
+    /// <summary>Whether host cluster <paramref name="cluster"/> was claimed by any structure.</summary>
+    public bool IsClaimed(long cluster) =>
+        _dense != null ? cluster < _dense.Length && _dense[cluster] != (byte)Owner.None : _sparse!.ContainsKey(cluster);
+
+    /// <summary>The claimed host clusters, ascending.</summary>
+    public IEnumerable<long> Claimed()
+    {
+        if (_dense != null)
+        {
+            for (long c = 0; c < _dense.Length; c++)
+                if (_dense[c] != (byte)Owner.None)
+                    yield return c;
+        }
+        else
+        {
+            foreach (long c in _sparse!.Keys.Order())
+                yield return c;
+        }
+    }
+
     private static string Describe(Owner owner) => owner switch
     {
         Owner.Header => "the header",

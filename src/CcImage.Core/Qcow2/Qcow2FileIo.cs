@@ -5,6 +5,9 @@ using Microsoft.Win32.SafeHandles;
 
 namespace CcImage.Core.Qcow2;
 
+/// <summary>Writes bytes at a file offset (the image's journaled writer, so every change can be rolled back).</summary>
+internal delegate void Qcow2FileWriter(ReadOnlySpan<byte> data, long offset);
+
 internal static class Qcow2FileIo
 {
     /// <summary>Reads exactly <paramref name="buffer"/>.Length bytes or throws CCIMG2003 naming <paramref name="what"/>.</summary>
@@ -41,19 +44,19 @@ internal static class Qcow2FileIo
     }
 
     /// <summary>Writes one big-endian 64-bit table entry.</summary>
-    public static void WriteEntry(SafeFileHandle file, long offset, ulong value)
+    public static void WriteEntry(Qcow2FileWriter write, long offset, ulong value)
     {
         Span<byte> bytes = stackalloc byte[Qcow2Format.TableEntrySize];
         BinaryPrimitives.WriteUInt64BigEndian(bytes, value);
-        RandomAccess.Write(file, bytes, offset);
+        write(bytes, offset);
     }
 
     /// <summary>Writes a table of big-endian 64-bit entries padded with zeros to <paramref name="byteLength"/>.</summary>
-    public static void WriteTable(SafeFileHandle file, long offset, ulong[] table, long byteLength)
+    public static void WriteTable(Qcow2FileWriter write, long offset, ulong[] table, long byteLength)
     {
         var bytes = new byte[byteLength];
         for (int i = 0; i < table.Length; i++)
             BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(i * Qcow2Format.TableEntrySize), table[i]);
-        RandomAccess.Write(file, bytes, offset);
+        write(bytes, offset);
     }
 }

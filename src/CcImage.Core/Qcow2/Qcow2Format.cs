@@ -70,6 +70,9 @@ public static class Qcow2Format
     public const ulong IncompatibleCompressionType = 1UL << 3;
     public const ulong IncompatibleExtendedL2 = 1UL << 4;
 
+    /// <summary>autoclear_features bit 0: the bitmaps extension is consistent.</summary>
+    public const ulong AutoclearBitmaps = 1UL << 0;
+
     /// <summary>compression_type values.</summary>
     public const byte CompressionTypeZlib = 0;
 

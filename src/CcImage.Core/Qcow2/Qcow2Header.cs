@@ -26,6 +26,9 @@ public sealed record Qcow2Header
     public int HeaderLength { get; init; } = Version3HeaderLengthWritten;
     public byte CompressionType { get; init; } = CompressionTypeZlib;
 
+    /// <summary>The header carries the bitmaps extension (persistent dirty bitmaps); set by <see cref="Parse"/>.</summary>
+    public bool HasBitmapsExtension { get; init; }
+
     public int ClusterSize => 1 << ClusterBits;
 
     /// <summary>Entries per L2 table (cluster_size / 8).</summary>
@@ -135,8 +138,7 @@ public sealed record Qcow2Header
         }
         h.CheckFeatures(path);
         h.CheckGeometry(fileSize, path);
-        h.CheckExtensions(start, path);
-        return h;
+        return h with { HasBitmapsExtension = h.CheckExtensions(start, path) };
     }
 
     private void CheckFeatures(string path)
@@ -184,8 +186,10 @@ public sealed record Qcow2Header
             throw Diag.Error(nameof(Strings.Qcow2OffsetOutOfRange), path, what, offset, fileSize);
     }
 
-    private void CheckExtensions(ReadOnlySpan<byte> start, string path)
+    /// <summary>Checks the header extensions; returns whether the bitmaps extension is among them.</summary>
+    private bool CheckExtensions(ReadOnlySpan<byte> start, string path)
     {
+        bool bitmaps = false;
         int position = HeaderLength;
         int end = Math.Min(start.Length, ClusterSize);
         // Bounded: each extension advances by at least 8 bytes within the first cluster.
@@ -194,14 +198,16 @@ public sealed record Qcow2Header
             uint type = BinaryPrimitives.ReadUInt32BigEndian(start[position..]);
             uint length = BinaryPrimitives.ReadUInt32BigEndian(start[(position + 4)..]);
             if (type == ExtensionEnd)
-                return;
+                return bitmaps;
             if (length > (uint)(end - position - 8))
                 throw Diag.Error(nameof(Strings.Qcow2BadHeaderField), path, "header extension length", length, "it runs past the first cluster");
             if (type == ExtensionFullDiskEncryption)
                 throw Diag.Error(nameof(Strings.Qcow2Encrypted), path, CryptMethod);
             if (type == ExtensionExternalDataFile)
                 throw Diag.Error(nameof(Strings.Qcow2ExternalDataFile), path);
+            bitmaps |= type == ExtensionBitmaps;
             position += 8 + (int)((length + 7) & ~7u);
         }
+        return bitmaps;
     }
 }

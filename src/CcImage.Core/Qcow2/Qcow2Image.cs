@@ -1,9 +1,13 @@
 // An opened qcow2 image (docs/interop/qcow2.rst): validates the header and every active table on open (bounded by
 // the file size), reads virtual bytes (unallocated and zero clusters read as zeros, zlib-compressed clusters inflate),
 // streams as an IDiskSource (its data extents are the allocated clusters),
-// writes by allocating clusters at the end of the file with exact refcounts, and grows the virtual size in place.
+// writes by allocating clusters at the end of the file with exact refcounts (a write over a compressed cluster
+// decompresses it into a new cluster), and grows the virtual size in place. A writable open also checks the refcounts
+// and OFLAG_COPIED flags as strictly as `qemu-img check` before anything is written; every write goes through an
+// undo journal (Caching/UndoJournal), so Rollback — or the next open after a kill — restores the file byte for byte.
 using System.Buffers.Binary;
 using System.IO.Compression;
+using CcImage.Core.Caching;
 using CcImage.Core.Config;
 using CcImage.Core.Diagnostics;
 using CcImage.Core.Disk;
@@ -24,6 +28,11 @@ public sealed class Qcow2Image : IBlockDevice, IDiskSource
     private ulong[]? _cachedL2;
     private long _allocatedClusters;
     private long _compressedClusters;
+    private UndoJournal? _journal;
+    private bool _rolledBack;
+
+    /// <summary>Host clusters that compressed clusters touch, with how many compressed clusters touch each.</summary>
+    private readonly Dictionary<long, int> _compressedReferences = new();
 
     private Qcow2Image(SafeFileHandle file, string path, bool writable, Qcow2Header header, ulong[] l1,
         ulong[] refcountTable, long fileSize)
@@ -33,7 +42,7 @@ public sealed class Qcow2Image : IBlockDevice, IDiskSource
         _writable = writable;
         _header = header;
         _l1 = l1;
-        _refcounts = new Qcow2Refcounts(file, path, header, refcountTable, (fileSize + header.ClusterSize - 1) >> header.ClusterBits);
+        _refcounts = new Qcow2Refcounts(file, WriteFile, path, header, refcountTable, (fileSize + header.ClusterSize - 1) >> header.ClusterBits);
     }
 
     private Qcow2Header _header;
@@ -49,9 +58,14 @@ public sealed class Qcow2Image : IBlockDevice, IDiskSource
 
     public int ClusterSize => _header.ClusterSize;
 
-    /// <summary>Opens and checks <paramref name="path"/>; throws CCIMG20xx for anything malformed or unsupported.</summary>
-    public static Qcow2Image Open(string path, bool writable = false)
+    /// <summary>
+    /// Opens and checks <paramref name="path"/>; throws CCIMG20xx/25xx for anything malformed or unsupported.
+    /// A change a killed run left half done (an undo journal beside the file) is rolled back first.
+    /// </summary>
+    public static Qcow2Image Open(string path, bool writable = false, string what = "the qcow2 image")
     {
+        InputFile.Require(path, what);
+        UndoJournal.RecoverInterrupted(path);
         var file = File.OpenHandle(path, FileMode.Open, writable ? FileAccess.ReadWrite : FileAccess.Read,
             writable ? FileShare.None : FileShare.Read);
         try
@@ -97,7 +111,10 @@ public sealed class Qcow2Image : IBlockDevice, IDiskSource
         var image = new Qcow2Image(file, path, writable, header, l1, refcountTable, fileSize);
         image.CheckMappings(owners, fileSize);
         if (writable)
+        {
             image.PrepareForWriting();
+            image.CheckRefcounts(owners);
+        }
         return image;
     }
 
@@ -123,9 +140,11 @@ public sealed class Qcow2Image : IBlockDevice, IDiskSource
                 ulong l2 = BinaryPrimitives.ReadUInt64BigEndian(l2Bytes.AsSpan(j * TableEntrySize));
                 if ((l2 & OflagCompressed) != 0)
                 {
-                    var (hostOffset, _) = CompressedLocation(l2);
+                    var (hostOffset, length) = CompressedLocation(l2);
                     if (hostOffset >= fileSize)
                         throw Diag.Error(nameof(Strings.Qcow2OffsetOutOfRange), _path, "compressed cluster", hostOffset, fileSize);
+                    for (long c = hostOffset >> _header.ClusterBits; c <= (hostOffset + length - 1) >> _header.ClusterBits; c++)
+                        _compressedReferences[c] = _compressedReferences.GetValueOrDefault(c) + 1;
                     _allocatedClusters++;
                     _compressedClusters++;
                     continue;
@@ -152,15 +171,71 @@ public sealed class Qcow2Image : IBlockDevice, IDiskSource
             throw Diag.Error(nameof(Strings.Qcow2ReadOnlyImage), _path, "it is marked dirty (its refcounts may be stale)");
         if ((_header.IncompatibleFeatures & IncompatibleCorrupt) != 0)
             throw Diag.Error(nameof(Strings.Qcow2ReadOnlyImage), _path, "it is marked corrupt");
+        if (_header.HasBitmapsExtension && (_header.AutoclearFeatures & AutoclearBitmaps) != 0)
+            throw Diag.Error(nameof(Strings.Qcow2HasBitmaps), _path);
     }
 
-    /// <summary>Before the first modification: clear autoclear features (e.g. persistent bitmaps), which become stale
-    /// once a writer that does not maintain them writes.</summary>
+    /// <summary>
+    /// The refcount of every host cluster against the references the tables make, and OFLAG_COPIED against refcount 1,
+    /// as `qemu-img check` judges them: a refcount below the references, or a wrong COPIED flag, is corruption
+    /// (CCIMG2501/CCIMG2502) and nothing is written into such an image. A refcount above them is a leak, which is safe.
+    /// </summary>
+    private void CheckRefcounts(Qcow2ClusterOwners owners)
+    {
+        foreach (long c in owners.Claimed().Concat(_compressedReferences.Keys.Where(c => !owners.IsClaimed(c))))
+        {
+            long references = (owners.IsClaimed(c) ? 1 : 0) + _compressedReferences.GetValueOrDefault(c);
+            ulong refcount = _refcounts.Get(c);
+            if (refcount < (ulong)references)
+                throw Diag.Error(nameof(Strings.Qcow2RefcountCorrupt), _path, c, c << _header.ClusterBits, refcount, references);
+        }
+
+        var l2Bytes = new byte[ClusterSize];
+        for (int i = 0; i < _l1.Length; i++)
+        {
+            long l2Offset = (long)(_l1[i] & L1EntryOffsetMask);
+            if (l2Offset == 0)
+                continue;
+            CheckCopied("L2 table", l2Offset, (_l1[i] & OflagCopied) != 0);
+            Qcow2FileIo.ReadExactly(_file, l2Offset, l2Bytes, _path, "an L2 table");
+            for (int j = 0; j < _header.L2Entries; j++)
+            {
+                ulong l2 = BinaryPrimitives.ReadUInt64BigEndian(l2Bytes.AsSpan(j * TableEntrySize));
+                if ((l2 & OflagCompressed) != 0)
+                {
+                    if ((l2 & OflagCopied) != 0)
+                        throw Diag.Error(nameof(Strings.Qcow2CopiedFlagWrong), _path, "compressed cluster", CompressedLocation(l2).Offset, "set", "any (it must never be set on a compressed cluster)");
+                    continue;
+                }
+                long host = (long)(l2 & L2EntryOffsetMask);
+                if (host != 0)
+                    CheckCopied("data cluster", host, (l2 & OflagCopied) != 0);
+            }
+        }
+    }
+
+    private void CheckCopied(string what, long offset, bool copied)
+    {
+        ulong refcount = _refcounts.Get(offset >> _header.ClusterBits);
+        if ((refcount == 1) != copied)
+            throw Diag.Error(nameof(Strings.Qcow2CopiedFlagWrong), _path, what, offset, copied ? "set" : "clear", refcount);
+    }
+
+    /// <summary>Every write to the file: the old bytes go to the undo journal first (started at the first write).</summary>
+    private void WriteFile(ReadOnlySpan<byte> data, long offset)
+    {
+        RequireWritable();
+        _journal ??= UndoJournal.Begin(_path, _file);
+        _journal.Write(data, offset);
+    }
+
+    /// <summary>Before the first modification: clear autoclear features, which become stale once a writer that does
+    /// not maintain them writes (images whose bitmaps are valid were refused when opened).</summary>
     private void BeforeModifying()
     {
         if (_header.AutoclearFeatures == 0)
             return;
-        Qcow2FileIo.WriteEntry(_file, OffsetAutoclearFeatures, 0);
+        Qcow2FileIo.WriteEntry(WriteFile, OffsetAutoclearFeatures, 0);
         _header = _header with { AutoclearFeatures = 0 };
     }
 
@@ -169,10 +244,18 @@ public sealed class Qcow2Image : IBlockDevice, IDiskSource
         _header.RefcountBits, _header.L1Size, _compressedClusters, _header.NbSnapshots);
 
     /// <summary>Opens <paramref name="path"/> read-only and returns its summary.</summary>
-    public static Qcow2Info Inspect(string path)
+    public static Qcow2Info Inspect(string path, string what = "the qcow2 image")
     {
-        using var image = Open(path);
+        using var image = Open(path, what: what);
         return image.GetInfo();
+    }
+
+    /// <summary>Whether the regular file at <paramref name="path"/> starts with the qcow2 magic.</summary>
+    public static bool HasMagic(string path)
+    {
+        using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        Span<byte> start = stackalloc byte[sizeof(uint)];
+        return Qcow2FileIo.ReadUpTo(file, 0, start) == start.Length && BinaryPrimitives.ReadUInt32BigEndian(start) == Magic;
     }
 
     private (long Offset, int Length) CompressedLocation(ulong entry)
@@ -325,10 +408,24 @@ public sealed class Qcow2Image : IBlockDevice, IDiskSource
             ulong entry = L2Entry(virtualCluster, out long l2Offset);
             long host = (long)(entry & L2EntryOffsetMask);
             if ((entry & OflagCompressed) != 0)
-                throw Diag.Error(nameof(Strings.Qcow2ReadOnlyImage), _path, $"the write at offset {offset} touches a compressed cluster");
-            if (host != 0 && (entry & L2EntryZeroFlag) == 0)
             {
-                RandomAccess.Write(_file, data[..n], host + within);
+                // Copy on write: the cluster is decompressed, changed and stored uncompressed in a new cluster; the
+                // compressed bytes lose one reference.
+                fullCluster ??= new byte[clusterSize];
+                Inflate(entry, fullCluster);
+                data[..n].CopyTo(fullCluster.AsSpan(within));
+                long newHost = _refcounts.Allocate(1);
+                WriteFile(fullCluster, newHost);
+                SetL2Entry(l2Offset, virtualCluster % _header.L2Entries, (ulong)newHost | OflagCopied);
+                var (compressedOffset, compressedLength) = CompressedLocation(entry);
+                long firstHost = compressedOffset >> _header.ClusterBits;
+                long lastHost = (compressedOffset + compressedLength - 1) >> _header.ClusterBits;
+                _refcounts.Release(firstHost << _header.ClusterBits, lastHost - firstHost + 1);
+                _compressedClusters--;
+            }
+            else if (host != 0 && (entry & L2EntryZeroFlag) == 0)
+            {
+                WriteFile(data[..n], host + within);
             }
             else
             {
@@ -340,7 +437,7 @@ public sealed class Qcow2Image : IBlockDevice, IDiskSource
                     l2Offset = AllocateL2(virtualCluster / _header.L2Entries);
                 if (host == 0)
                     host = _refcounts.Allocate(1);
-                RandomAccess.Write(_file, fullCluster, host);
+                WriteFile(fullCluster, host);
                 SetL2Entry(l2Offset, virtualCluster % _header.L2Entries, (ulong)host | OflagCopied);
                 _allocatedClusters++;
             }
@@ -352,15 +449,15 @@ public sealed class Qcow2Image : IBlockDevice, IDiskSource
     private long AllocateL2(long l1Index)
     {
         long l2Offset = _refcounts.Allocate(1);
-        RandomAccess.Write(_file, new byte[ClusterSize], l2Offset);
+        WriteFile(new byte[ClusterSize], l2Offset);
         _l1[l1Index] = (ulong)l2Offset | OflagCopied;
-        Qcow2FileIo.WriteEntry(_file, _header.L1TableOffset + l1Index * TableEntrySize, _l1[l1Index]);
+        Qcow2FileIo.WriteEntry(WriteFile, _header.L1TableOffset + l1Index * TableEntrySize, _l1[l1Index]);
         return l2Offset;
     }
 
     private void SetL2Entry(long l2Offset, long index, ulong value)
     {
-        Qcow2FileIo.WriteEntry(_file, l2Offset + index * TableEntrySize, value);
+        Qcow2FileIo.WriteEntry(WriteFile, l2Offset + index * TableEntrySize, value);
         if (_cachedL2 != null && _cachedL2Offset == l2Offset)
             _cachedL2[index] = value;
     }
@@ -369,19 +466,42 @@ public sealed class Qcow2Image : IBlockDevice, IDiskSource
     {
         if (!_writable)
             throw new InvalidOperationException("The image was opened read-only.");
+        if (_rolledBack)
+            throw new InvalidOperationException("The image's changes were rolled back; open it again.");
+    }
+
+    /// <summary>
+    /// Checks, before anything is written, that a write of <paramref name="length"/> bytes at <paramref name="offset"/>
+    /// (which may lie past the current virtual size, for a write after <see cref="Grow"/>) can be done: any compressed
+    /// cluster it touches can be decompressed (CCIMG2018).
+    /// </summary>
+    public void CheckWritable(long offset, long length)
+    {
+        RequireWritable();
+        if (offset < 0 || length < 0 || offset > MaxVirtualSize - length)
+            throw Diag.Error(nameof(Strings.Qcow2AccessOutOfRange), _path, length, offset, MaxVirtualSize);
+        byte[]? scratch = null;
+        for (long c = offset >> _header.ClusterBits; length > 0 && c <= (offset + length - 1) >> _header.ClusterBits; c++)
+        {
+            if (c / _header.L2Entries >= _l1.Length)
+                break; // past the L1 table: unmapped, a new cluster will be allocated
+            ulong entry = L2Entry(c, out _);
+            if ((entry & OflagCompressed) != 0)
+                Inflate(entry, scratch ??= new byte[ClusterSize]);
+        }
     }
 
     /// <summary>
     /// The virtual size <paramref name="text"/> asks for: an absolute size (<c>20G</c>, bytes) or, with a leading
     /// '+', a growth of the current size (<c>+5G</c>). Throws CCIMG1002 for text that is not a size.
     /// </summary>
-    public long ResolveNewSize(string text)
+    public long ResolveNewSize(string text, string what = "the new virtual size")
     {
-        var (relative, bytes) = SizeParser.ParseRelative(text, "the new virtual size");
+        var (relative, bytes) = SizeParser.ParseRelative(text, what);
         if (!relative)
             return bytes;
         try { return checked(Length + bytes); }
-        catch (OverflowException) { throw Diag.Error(nameof(Strings.InvalidSize), text, "the new virtual size"); }
+        catch (OverflowException) { throw Diag.Error(nameof(Strings.InvalidSize), text, what); }
     }
 
     /// <summary>
@@ -404,7 +524,7 @@ public sealed class Qcow2Image : IBlockDevice, IDiskSource
         if (required <= _header.L1Size)
         {
             BinaryPrimitives.WriteInt64BigEndian(fields, newSize);
-            RandomAccess.Write(_file, fields[..8], OffsetSize);
+            WriteFile(fields[..8], OffsetSize);
             _header = _header with { Size = newSize };
             return;
         }
@@ -415,14 +535,14 @@ public sealed class Qcow2Image : IBlockDevice, IDiskSource
         var l1 = new ulong[required];
         Array.Copy(_l1, l1, _l1.Length);
         long newOffset = _refcounts.Allocate(newClusters);
-        Qcow2FileIo.WriteTable(_file, newOffset, l1, newClusters << _header.ClusterBits);
+        Qcow2FileIo.WriteTable(WriteFile, newOffset, l1, newClusters << _header.ClusterBits);
         _refcounts.WriteDirtyBlocks();
 
         BinaryPrimitives.WriteInt64BigEndian(fields, newSize);
         BinaryPrimitives.WriteUInt32BigEndian(fields[(OffsetCryptMethod - OffsetSize)..], _header.CryptMethod);
         BinaryPrimitives.WriteUInt32BigEndian(fields[(OffsetL1Size - OffsetSize)..], (uint)required);
         BinaryPrimitives.WriteInt64BigEndian(fields[(OffsetL1TableOffset - OffsetSize)..], newOffset);
-        RandomAccess.Write(_file, fields, OffsetSize);
+        WriteFile(fields, OffsetSize);
         _header = _header with { Size = newSize, L1Size = (int)required, L1TableOffset = newOffset };
         _l1 = l1;
         if (oldClusters > 0)
@@ -430,19 +550,49 @@ public sealed class Qcow2Image : IBlockDevice, IDiskSource
         _refcounts.WriteDirtyBlocks();
     }
 
-    /// <summary>Writes cached metadata and makes every write durable.</summary>
+    /// <summary>Writes cached metadata, makes every write durable and ends the change (its undo journal is deleted).</summary>
     public void Flush()
     {
-        if (!_writable)
+        if (!_writable || _rolledBack)
             return;
         _refcounts.WriteDirtyBlocks();
-        RandomAccess.FlushToDisk(_file);
+        if (_journal != null)
+        {
+            _journal.Commit();
+            _journal = null;
+        }
+        else
+        {
+            RandomAccess.FlushToDisk(_file);
+        }
     }
 
+    /// <summary>Undoes every write since the image was opened (or last flushed): the file is byte-identical again.
+    /// The image cannot be used afterwards.</summary>
+    public void Rollback()
+    {
+        if (_journal != null)
+        {
+            _journal.Rollback();
+            _journal = null;
+        }
+        _rolledBack = true;
+    }
+
+    /// <summary>Closes the image; pending changes are flushed (call <see cref="Rollback"/> first to drop them).</summary>
     public void Dispose()
     {
-        if (_writable && !_file.IsClosed)
-            _refcounts.WriteDirtyBlocks();
-        _file.Dispose();
+        if (_file.IsClosed)
+            return;
+        try
+        {
+            if (_writable && !_rolledBack)
+                Flush();
+        }
+        finally
+        {
+            _journal?.Dispose();
+            _file.Dispose();
+        }
     }
 }

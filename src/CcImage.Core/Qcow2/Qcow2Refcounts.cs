@@ -10,6 +10,7 @@ namespace CcImage.Core.Qcow2;
 internal sealed class Qcow2Refcounts
 {
     private readonly SafeFileHandle _file;
+    private readonly Qcow2FileWriter _write;
     private readonly string _path;
     private readonly int _clusterBits;
     private readonly int _refcountBits;
@@ -20,9 +21,10 @@ internal sealed class Qcow2Refcounts
     private long _tableOffset;
     private int _tableClusters;
 
-    public Qcow2Refcounts(SafeFileHandle file, string path, Qcow2Header header, ulong[] table, long endCluster)
+    public Qcow2Refcounts(SafeFileHandle file, Qcow2FileWriter write, string path, Qcow2Header header, ulong[] table, long endCluster)
     {
         _file = file;
+        _write = write;
         _path = path;
         _clusterBits = header.ClusterBits;
         _refcountBits = header.RefcountBits;
@@ -75,7 +77,8 @@ internal sealed class Qcow2Refcounts
     private void Set(long cluster, ulong value)
     {
         if (value > MaxRefcount)
-            throw new InvalidOperationException("refcount overflow");
+            throw Diagnostics.Diag.Error(nameof(Diagnostics.Strings.Qcow2ReadOnlyImage), _path,
+                $"the refcount of cluster {cluster} would exceed the {_refcountBits}-bit refcount width");
         long blockIndex = cluster / _entriesPerBlock;
         long blockOffset = EnsureBlock(blockIndex);
         WriteEntry(LoadBlock(blockOffset), cluster % _entriesPerBlock, value);
@@ -95,7 +98,7 @@ internal sealed class Qcow2Refcounts
         _blocks[blockOffset] = new byte[ClusterSize];
         _dirtyBlocks.Add(blockOffset);
         _table[blockIndex] = (ulong)blockOffset;
-        Qcow2FileIo.WriteEntry(_file, _tableOffset + blockIndex * TableEntrySize, (ulong)blockOffset);
+        Qcow2FileIo.WriteEntry(_write, _tableOffset + blockIndex * TableEntrySize, (ulong)blockOffset);
         Set(blockCluster, 1); // the new block counts itself (possibly in another block, created the same way)
         return blockOffset;
     }
@@ -145,12 +148,12 @@ internal sealed class Qcow2Refcounts
             Set(c, 1);
 
         long newOffset = start << _clusterBits;
-        Qcow2FileIo.WriteTable(_file, newOffset, _table, tableClusters << _clusterBits);
+        Qcow2FileIo.WriteTable(_write, newOffset, _table, tableClusters << _clusterBits);
         WriteDirtyBlocks();
         Span<byte> fields = stackalloc byte[12]; // refcount_table_offset and refcount_table_clusters, adjacent
         BinaryPrimitives.WriteInt64BigEndian(fields, newOffset);
         BinaryPrimitives.WriteUInt32BigEndian(fields[8..], (uint)tableClusters);
-        RandomAccess.Write(_file, fields, OffsetRefcountTableOffset);
+        _write(fields, OffsetRefcountTableOffset);
         _tableOffset = newOffset;
         _tableClusters = (int)tableClusters;
         Release(oldOffset, oldClusters);
@@ -160,7 +163,7 @@ internal sealed class Qcow2Refcounts
     public void WriteDirtyBlocks()
     {
         foreach (long offset in _dirtyBlocks)
-            RandomAccess.Write(_file, _blocks[offset], offset);
+            _write(_blocks[offset], offset);
         _dirtyBlocks.Clear();
     }
 

@@ -45,6 +45,24 @@ public sealed class Qcow2Writer
             throw Diag.Error(nameof(Strings.Qcow2InvalidClusterSize), clusterSize);
     }
 
+    /// <summary>The largest virtual size a qcow2 image with <paramref name="clusterSize"/>-byte clusters can describe
+    /// (the L1 table is limited to 32 MiB, and offsets to 2^56).</summary>
+    public static long MaxVirtualSizeFor(int clusterSize)
+    {
+        long l2Coverage = (long)clusterSize * (clusterSize / TableEntrySize);
+        long byL1 = MaxL1TableBytes / TableEntrySize * l2Coverage;
+        return Math.Min(MaxVirtualSize, byL1) / SectorSize * SectorSize;
+    }
+
+    /// <summary>Throws CCIMG1160 naming <paramref name="setting"/> when <paramref name="virtualSize"/> exceeds <see cref="MaxVirtualSizeFor"/>.</summary>
+    public static void ValidateVirtualSize(long virtualSize, int clusterSize, string setting)
+    {
+        long max = MaxVirtualSizeFor(clusterSize);
+        if (virtualSize > max)
+            throw Diag.Error(nameof(Strings.SettingSizeTooLarge), setting, virtualSize, max, clusterSize,
+                clusterSize < 1 << MaxClusterBits ? " or a larger cluster size" : "");
+    }
+
     /// <summary>Writes <paramref name="source"/> as qcow2 to <paramref name="destination"/> (temp file beside it, then rename).</summary>
     public void Convert(IDiskSource source, string destination, CancellationToken cancellationToken = default) =>
         AtomicFile.Write(destination, temp =>
@@ -57,7 +75,9 @@ public sealed class Qcow2Writer
     public void Write(IDiskSource source, SafeFileHandle output, CancellationToken cancellationToken = default)
     {
         int clusterSize = ClusterSize;
-        long virtualSize = checked((source.Length + SectorSize - 1) / SectorSize * SectorSize);
+        if (source.Length < 0 || source.Length > MaxVirtualSize)
+            throw Diag.Error(nameof(Strings.Qcow2SizeTooLarge), source.Length, clusterSize);
+        long virtualSize = (source.Length + SectorSize - 1) / SectorSize * SectorSize;
         long l1Size = Qcow2Header.RequiredL1Size(virtualSize, _clusterBits);
         if (l1Size * TableEntrySize > MaxL1TableBytes || virtualSize > MaxVirtualSize)
             throw Diag.Error(nameof(Strings.Qcow2SizeTooLarge), virtualSize, clusterSize);

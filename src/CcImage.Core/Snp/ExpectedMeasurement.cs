@@ -52,9 +52,13 @@ public sealed record ExpectedMeasurement
             throw Diag.Error(nameof(Strings.SnpIntegerInvalid), guestFeatures, "the guest features");
         if (string.IsNullOrEmpty(kernelPath) && (!string.IsNullOrEmpty(initrdPath) || !string.IsNullOrEmpty(cmdline)))
             throw Diag.Error(nameof(Strings.SnpKernelRequired), string.IsNullOrEmpty(initrdPath) ? "a kernel command line" : "an initrd");
-        foreach (var (path, what) in new[] { (ovmfPath, "the firmware"), (kernelPath, "the kernel"), (initrdPath, "the initrd") })
+        foreach (var (path, what, max) in new[]
+                 {
+                     (ovmfPath, "the firmware (CcOvmf)", InputFile.MaxFirmwareBytes), (kernelPath, "the kernel (CcKernel)", InputFile.MaxKernelBytes),
+                     (initrdPath, "the initrd (CcInitrd)", InputFile.MaxInitrdBytes),
+                 })
             if (!string.IsNullOrEmpty(path))
-                InputFile.Require(path, what);
+                InputFile.Require(path, what, max);
 
         var kernelHashes = string.IsNullOrEmpty(kernelPath)
             ? null

@@ -1,6 +1,7 @@
 // Computes the launch digest of a guest in each mode: SEV and SEV-ES (SHA-256 over what LAUNCH_UPDATE_DATA and
 // LAUNCH_UPDATE_VMSA encrypt) and SEV-SNP (the PAGE_INFO chain of SNP_LAUNCH_UPDATE: firmware pages, then the SEV
 // metadata items in table order, then one VMSA per vCPU). Large inputs are hashed once, concurrently.
+using CcImage.Core.Config;
 using CcImage.Core.Hashing;
 using System.Numerics;
 using System.Security.Cryptography;
@@ -42,6 +43,9 @@ public static class LaunchDigestCalculator
     /// <summary>The kernel hashes table of a kernel, initrd and command line (the SHA-256 of each).</summary>
     public static SevHashTable HashKernelFiles(string kernelPath, string? initrdPath, string? append)
     {
+        InputFile.Require(kernelPath, "the kernel", InputFile.MaxKernelBytes);
+        if (!string.IsNullOrEmpty(initrdPath))
+            InputFile.Require(initrdPath, "the initrd", InputFile.MaxInitrdBytes);
         var initrd = Task.Run(() => string.IsNullOrEmpty(initrdPath) ? SHA256.HashData(ReadOnlySpan<byte>.Empty) : FileHash.Sha256(initrdPath));
         byte[] kernel = FileHash.Sha256(kernelPath);
         byte[] cmdline = SHA256.HashData(CommandLineBytes(append));
@@ -84,7 +88,7 @@ public static class LaunchDigestCalculator
         BigInteger svsmEnd = ovmf.Gpa - request.OvmfVarsSize;
         if (svsmEnd < long.MinValue / 2 || svsmEnd > long.MaxValue / 2)
             throw Diag.Error(nameof(Strings.SnpGpaOutOfRange), svsmEnd);
-        var svsm = OvmfImage.Load(request.SvsmPath, (long)svsmEnd);
+        var svsm = OvmfImage.Load(request.SvsmPath, (long)svsmEnd, "the SVSM binary");
         ulong eip = (ulong)svsm.SvsmEntryEip;
         using var context = new GuestContext();
         MeasureFirmwarePages(context, ovmf);

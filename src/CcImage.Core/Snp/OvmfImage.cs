@@ -1,6 +1,7 @@
 // A firmware image as the VMM maps it for an SEV guest: its bytes, its GPA (it ends at a given address, 4 GiB for
 // OVMF), its footer GUID table and its SEV metadata items (in table order). Also used for a Coconut-SVSM binary.
 using System.Buffers.Binary;
+using CcImage.Core.Config;
 using CcImage.Core.Diagnostics;
 
 namespace CcImage.Core.Snp;
@@ -38,8 +39,15 @@ public sealed class OvmfImage
     /// <summary>The SEV metadata items in the order the table lists them (empty without metadata).</summary>
     public IReadOnlyList<OvmfSevMetadataSectionDesc> MetadataItems { get; }
 
-    /// <summary>Loads an image that ends at <paramref name="endGpa"/> (4 GiB for OVMF).</summary>
-    public static OvmfImage Load(string path, long endGpa = AmdSevSnpAbi.FourGiB) => Parse(path, File.ReadAllBytes(path), endGpa);
+    /// <summary>
+    /// Loads an image that ends at <paramref name="endGpa"/> (4 GiB for OVMF). Only a regular file of at most
+    /// <see cref="InputFile.MaxFirmwareBytes"/> is read (CCIMG1003/1150/1151 otherwise); <paramref name="what"/> names it.
+    /// </summary>
+    public static OvmfImage Load(string path, long endGpa = AmdSevSnpAbi.FourGiB, string what = "the firmware")
+    {
+        InputFile.Require(path, what, InputFile.MaxFirmwareBytes);
+        return Parse(path, File.ReadAllBytes(path), endGpa);
+    }
 
     /// <summary>Parses an image already in memory.</summary>
     public static OvmfImage Parse(string path, byte[] data, long endGpa = AmdSevSnpAbi.FourGiB)

@@ -11,18 +11,11 @@ namespace CcImage.Core.Verity;
 internal static partial class VerityFiles
 {
     /// <summary>True when both paths name the same file: the same path after following symbolic links, or the same inode.</summary>
-    public static bool AreSameFile(string a, string b)
-    {
-        string first = Resolve(a), second = Resolve(b);
-        if (string.Equals(first, second, StringComparison.Ordinal))
-            return true;
-        return UnixFileStatus.TryGet(first) is { } x && UnixFileStatus.TryGet(second) is { } y
-            && x.Inode == y.Inode && x.DevMajor == y.DevMajor && x.DevMinor == y.DevMinor;
-    }
+    public static bool AreSameFile(string a, string b) => Caching.FileIdentity.AreSame(a, b);
 
     public static SafeFileHandle OpenExisting(string path, string what, bool writable)
     {
-        InputFile.Require(path, what);
+        InputFile.RequireFileOrBlockDevice(path, what);
         return File.OpenHandle(path, FileMode.Open, writable ? FileAccess.ReadWrite : FileAccess.Read, FileShare.ReadWrite);
     }
 
@@ -54,20 +47,6 @@ internal static partial class VerityFiles
             if (n == 0)
                 throw Diag.Error(nameof(Strings.VerityFileTooShort), fileName, offset + buffer.Length);
             done += n;
-        }
-    }
-
-    private static string Resolve(string path)
-    {
-        string full = Path.GetFullPath(path);
-        try
-        {
-            var target = new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true);
-            return target is null ? full : Path.GetFullPath(target.FullName);
-        }
-        catch (IOException)
-        {
-            return full;
         }
     }
 }

@@ -1,10 +1,13 @@
 // Writes a dm-verity hash device exactly as `veritysetup format` does: the tree levels from the data level up (each
 // level read back from the hash file to hash the next), then the superblock. A separate hash file is written to a
 // temporary file beside it (starting from a copy of any existing file, whose other bytes veritysetup also keeps) and
-// renamed into place; a hash area inside the data file, or on a device, is written in place.
+// renamed into place; a hash area on a device is written in place; a hash area inside the data file is written in place
+// under an undo journal (Caching/UndoJournal: the bytes it overwrites are saved first), so a failure, cancellation or
+// kill leaves the file as it was.
 // Spec: cryptsetup lib/verity/verity_hash.c (VERITY_create_or_verify_hash), lib/setup.c (_crypt_format_verity),
 // lib/verity/verity.c (VERITY_write_sb), src/veritysetup.c (action_format).
 using CcImage.Core.Caching;
+using CcImage.Core.Config;
 using CcImage.Core.Diagnostics;
 using Microsoft.Win32.SafeHandles;
 
@@ -18,13 +21,78 @@ public static class VerityFormatter
     /// </summary>
     private const int SuperblockWriteUnit = 4096;
 
+    /// <summary>Whether the hash area goes into the data file itself (DATA and HASH name one file).</summary>
+    public static bool IsInPlace(string dataPath, string hashPath) => VerityFiles.AreSameFile(dataPath, hashPath);
+
+    /// <summary>Whether <paramref name="path"/> is a block or character device (written in place, never replaced).</summary>
+    public static bool IsDevice(string path) => VerityFiles.IsDevice(path);
+
     /// <summary>Builds the hash tree of <paramref name="dataPath"/> into <paramref name="hashPath"/> (which may be the same file).</summary>
     public static VerityFormatResult Format(string dataPath, string hashPath, VerityParameters parameters,
         int workers = 0, CancellationToken cancellationToken = default)
     {
         parameters.Validate();
         bool sameFile = VerityFiles.AreSameFile(dataPath, hashPath);
+        if (sameFile)
+            UndoJournal.RecoverInterrupted(dataPath);
         using var data = VerityFiles.OpenExisting(dataPath, "the verity data device", writable: sameFile);
+        if (sameFile && !VerityFiles.IsDevice(dataPath))
+        {
+            using var journal = UndoJournal.Begin(dataPath, data);
+            var inPlace = FormatInPlace(data, dataPath, parameters, journal, workers, cancellationToken);
+            journal.Commit();
+            return inPlace;
+        }
+        return FormatOpen(data, dataPath, hashPath, sameFile, parameters, workers, cancellationToken);
+    }
+
+    /// <summary>
+    /// Appends the hash area to <paramref name="imagePath"/>: the image is padded with zeros to a whole number of blocks
+    /// (so every byte is covered), the superblock and tree follow. All under one undo journal: on failure, cancellation
+    /// or a kill the image gets its old length (and bytes) back. <see cref="VerityParameters.HashOffset"/> and
+    /// <see cref="VerityParameters.DataBlocks"/> are computed.
+    /// </summary>
+    public static VerityFormatResult AppendToImage(string imagePath, VerityParameters parameters, int workers = 0,
+        CancellationToken cancellationToken = default)
+    {
+        parameters.Validate();
+        InputFile.Require(imagePath, "the image to append the verity hash area to");
+        UndoJournal.RecoverInterrupted(imagePath);
+        using var data = VerityFiles.OpenExisting(imagePath, "the image to append the verity hash area to", writable: true);
+        using var journal = UndoJournal.Begin(imagePath, data);
+        long length = RandomAccess.GetLength(data);
+        int unit = Math.Max(parameters.DataBlockSize, parameters.HashBlockSize);
+        long offset = (length + unit - 1) / unit * unit;
+        if (offset != length)
+            journal.SetLength(offset);
+        var result = FormatInPlace(data, imagePath, parameters with { HashOffset = offset, DataBlocks = offset / parameters.DataBlockSize },
+            journal, workers, cancellationToken);
+        journal.Commit();
+        return result;
+    }
+
+    /// <summary>A hash area inside the data file: the bytes the tree and superblock will cover are saved to the journal first.</summary>
+    private static VerityFormatResult FormatInPlace(SafeFileHandle data, string dataPath, VerityParameters parameters,
+        UndoJournal journal, int workers, CancellationToken cancellationToken)
+    {
+        long dataBlocks = parameters.DataBlocks != 0 ? parameters.DataBlocks : VerityFiles.Length(data) / parameters.DataBlockSize;
+        if (dataBlocks > 0)
+        {
+            var layout = VerityTreeLayout.Compute(parameters, dataBlocks);
+            int unit = Math.Min(SuperblockWriteUnit, parameters.HashBlockSize);
+            long start = parameters.HashOffset - parameters.HashOffset % unit;
+            if (layout.Levels > 0)
+                start = Math.Min(start, layout.LevelStartBlock.Min() * parameters.HashBlockSize);
+            long end = Math.Max(layout.HashEndOffset, parameters.HashOffset + VerityTreeLayout.SuperblockSize);
+            if (start < end)
+                journal.Save(start, end - start);
+        }
+        return FormatOpen(data, dataPath, dataPath, sameFile: true, parameters, workers, cancellationToken);
+    }
+
+    private static VerityFormatResult FormatOpen(SafeFileHandle data, string dataPath, string hashPath, bool sameFile,
+        VerityParameters parameters, int workers, CancellationToken cancellationToken)
+    {
         long dataLength = VerityFiles.Length(data);
         long dataBlocks = parameters.DataBlocks != 0 ? parameters.DataBlocks : dataLength / parameters.DataBlockSize;
         if (dataBlocks == 0)
@@ -35,7 +103,23 @@ public static class VerityFormatter
         if (dataLength < layout.DataLength)
             throw Diag.Error(nameof(Strings.VerityDataTooSmall), dataPath, dataLength, dataBlocks, parameters.DataBlockSize);
         var resolved = parameters with { DataBlocks = dataBlocks };
+        try
+        {
+            return WriteTo(data, dataPath, hashPath, sameFile, layout, resolved, workers, cancellationToken);
+        }
+        catch (Exception e) when (e is ArgumentOutOfRangeException || (e is IOException && e.HResult == FileTooLargeErrno))
+        {
+            // EFBIG: the hash area ends past the largest file the file system holds (16 TiB on ext4).
+            throw Diag.Error(nameof(Strings.VerityHashAreaTooLarge), layout.HashEndOffset, hashPath);
+        }
+    }
 
+    /// <summary>errno EFBIG (Linux asm-generic/errno-base.h), which .NET reports as the IOException's HResult.</summary>
+    private const int FileTooLargeErrno = 27;
+
+    private static VerityFormatResult WriteTo(SafeFileHandle data, string dataPath, string hashPath, bool sameFile,
+        VerityTreeLayout layout, VerityParameters resolved, int workers, CancellationToken cancellationToken)
+    {
         if (sameFile)
         {
             byte[] root = WriteHashArea(data, dataPath, data, dataPath, layout, workers, cancellationToken, sameFile: true);
@@ -68,6 +152,7 @@ public static class VerityFormatter
 
         for (int level = 0; level < layout.Levels; level++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (level == 0 && sameFile && layout.LevelStartBlock[0] * p.HashBlockSize < layout.DataLength)
             {
                 // Without a superblock the tree starts at hash_offset rounded down to a hash block, which can be inside
@@ -91,6 +176,7 @@ public static class VerityFormatter
             hasher.HashBlocks(hash, hashName, layout.LevelStartBlock[layout.Levels - 1] * p.HashBlockSize, p.HashBlockSize,
                 1, keepRoot, cancellationToken);
 
+        cancellationToken.ThrowIfCancellationRequested();
         if (!p.NoSuperblock)
             WriteSuperblock(hash, hashName, layout);
         return root;

@@ -15,6 +15,9 @@ public static class VerityVerifier
         if (hashOffset < 0 || hashOffset % VerityParameters.OffsetAlignment != 0)
             throw Diag.Error(nameof(Strings.VerityBadHashOffset), hashOffset);
         using var hash = VerityFiles.OpenExisting(hashPath, "the verity hash device", writable: false);
+        long length = VerityFiles.Length(hash);
+        if (hashOffset > length - VerityTreeLayout.SuperblockSize)
+            throw Diag.Error(nameof(Strings.VerityHashOffsetPastEnd), hashOffset, hashPath, length);
         byte[] block = new byte[VerityTreeLayout.SuperblockSize];
         int read = RandomAccess.Read(hash, block, hashOffset);
         if (read < block.Length)

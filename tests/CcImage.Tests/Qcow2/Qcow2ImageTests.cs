@@ -1,5 +1,5 @@
 // Qcow2Image behaviour at the edges: reads past the end, writes out of range, and images that may be read but not
-// modified (internal snapshots, dirty flag, compressed clusters).
+// modified (internal snapshots, dirty flag); a write over a compressed cluster stores it uncompressed.
 using CcImage.Core.Diagnostics;
 using CcImage.Core.Disk;
 using CcImage.Core.Qcow2;
@@ -85,15 +85,25 @@ public class Qcow2ImageTests
     }
 
     [TestMethod]
-    public void WriteAt_CompressedCluster_ThrowsCcimg2016()
+    public void WriteAt_CompressedCluster_CopiesOnWriteAndQemuAgrees()
     {
         string raw = Path.Combine(_dir, "in.raw"), path = Path.Combine(_dir, "c.qcow2");
         File.WriteAllText(raw, string.Concat(Enumerable.Repeat("compressible text ", 20000)));
         QemuImg.Must("convert", "-c", "-O", "qcow2", raw, path);
-        using var image = Qcow2Image.Open(path, writable: true);
-        Assert.IsGreaterThan(0L, image.GetInfo().CompressedClusters);
-        var e = Assert.ThrowsExactly<CcImageException>(() => image.WriteAt(100, new byte[10]));
-        Assert.AreEqual("CCIMG2016", e.Code);
+        using (var image = Qcow2Image.Open(path, writable: true))
+        {
+            long compressed = image.GetInfo().CompressedClusters;
+            Assert.IsGreaterThan(0L, compressed);
+            image.WriteAt(100, new byte[10]);
+            Assert.AreEqual(compressed - 1, image.GetInfo().CompressedClusters);
+        }
+        using (var f = new FileStream(raw, FileMode.Open))
+        {
+            f.Position = 100;
+            f.Write(new byte[10]);
+        }
+        QemuImg.AssertCheckClean(path);
+        QemuImg.AssertIdentical(raw, path);
     }
 
     [TestMethod]

@@ -10,6 +10,9 @@ internal static class SdkFixture
 
     public static string Version => Packed.Value.Version;
 
+    /// <summary>The private NuGet packages folder the builds use (NUGET_PACKAGES).</summary>
+    public static string PackagesFolder => Packed.Value.Packages;
+
     /// <summary>Creates a project folder with a NuGet.config naming the private feed and, unless disabled, a global.json pinning the SDK.</summary>
     public static string CreateProject(string name, string projectXml, bool pinInGlobalJson = true)
     {
