@@ -1,6 +1,7 @@
 // `ccimage aci …`: Confidential Azure Container Instances. Its sub-commands read their arguments themselves, because
 // `policygen` must accept exactly the options (and short forms) of `az confcom acipolicygen`.
 using CcImage.Core.Aci;
+using CcImage.Core.Aci.Policy;
 
 namespace CcImage.Cli.Commands;
 
@@ -20,6 +21,7 @@ internal static class AciCommand
         return args[0] switch
         {
             "layer-hash" => CliErrors.Guard(() => LayerHash(args[1..])),
+            "policygen" => CliErrors.Guard(() => PolicyGen(args[1..])),
             _ => UsageError($"unknown aci command '{args[0]}'"),
         };
     }
@@ -28,6 +30,18 @@ internal static class AciCommand
     {
         Console.Error.WriteLine($"ccimage: {message} ({Usage})");
         return 2;
+    }
+
+    private static int PolicyGen(string[] args)
+    {
+        var (options, error) = PolicyGenArguments.Parse(args);
+        if (options is null)
+            return UsageError(error!);
+        string output = PolicyGenerator.Run(options, Console.In, new StderrLog(verbose: false), CliErrors.Token);
+        var stdout = Console.OpenStandardOutput();
+        stdout.Write(System.Text.Encoding.UTF8.GetBytes(output));
+        stdout.Flush();
+        return 0;
     }
 
     private static int LayerHash(string[] args)
