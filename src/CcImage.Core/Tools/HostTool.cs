@@ -15,5 +15,6 @@ public sealed record HostTool(string Command, string DebianPackage)
     public static readonly HostTool AptCache = new("apt-cache", "apt");
     public static readonly HostTool DpkgDeb = new("dpkg-deb", "dpkg");
     public static readonly HostTool Cpio = new("cpio", "cpio");
+    public static readonly HostTool Python3 = new("python3", "python3-pip");
     public static readonly HostTool QemuSystemX86 = new("qemu-system-x86_64", "qemu-system-x86");
 }
