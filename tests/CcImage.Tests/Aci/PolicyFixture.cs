@@ -156,7 +156,7 @@ internal static class PolicyFixture
             File.WriteAllText(Path.Combine(dir, "params.json"), new JsonObject { ["parameters"] = parameterValues }.ToJsonString());
     }
 
-    private static void WriteImage(string path, string name, int seed, bool oci, Random r)
+    internal static void WriteImage(string path, string name, int seed, bool oci, Random r)
     {
         var layers = new List<byte[]>();
         for (int i = 0; i < r.Next(1, 4); i++)
