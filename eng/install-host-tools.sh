@@ -12,6 +12,9 @@ packages=(
   time hyperfine      # benchmarks
   gcc libc6-dev       # links the NativeAOT ccimage that bench/measure times
   openssl             # bench inputs: deterministic pseudo-random data (AES-CTR stream)
+  skopeo              # reads the ACI image archives (oci-archive:, docker-archive:) and the pushed image: tests
+  docker-registry     # a real OCI distribution registry on loopback for the ACI push tests
+  python3 python3-pip # pip installs NVFlare into the ACI image layer; bench/aci-policy builds its layer
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -125,7 +125,9 @@ public static class LayerRootHash
         }
         catch (Ext4FormatException e)
         {
-            throw Diag.Error(nameof(Strings.AciLayerNotConvertible), displayName, e.Message);
+            // Names inside the converter are bytes kept as Latin-1 chars; show them as the UTF-8 they usually are.
+            throw Diag.Error(nameof(Strings.AciLayerNotConvertible), displayName,
+                System.Text.Encoding.UTF8.GetString(System.Text.Encoding.Latin1.GetBytes(e.Message)));
         }
     }
 }
