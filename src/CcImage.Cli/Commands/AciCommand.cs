@@ -9,7 +9,7 @@ namespace CcImage.Cli.Commands;
 internal static class AciCommand
 {
     private const string Usage =
-        "usage: ccimage aci layer-hash LAYER.tar [--write-ext4 FILE] | ccimage aci policygen -a TEMPLATE --tar ARCHIVE|MAP.json [az confcom options] | ccimage aci push ARCHIVE REGISTRY/REPO:TAG [--user U] [--token-env VAR|--token-file F] [--insecure-http] | ccimage aci build --base-image ARCHIVE --image REGISTRY/REPO:TAG --out DIR [--startup-kit DIR] [--nvflare-version V --pip-find-links DIR|--pip-index-url URL] [--port N]… [--cpu N] [--memory GB] [--restart-policy P] [--dns-name-label L] [--name GROUP]";
+        "usage: ccimage aci layer-hash LAYER.tar [--write-ext4 FILE] | ccimage aci policygen -a TEMPLATE --tar ARCHIVE|MAP.json [az confcom options] | ccimage aci push ARCHIVE REGISTRY/REPO:TAG [--user U] [--token-env VAR|--token-file F] [--insecure-http] | ccimage aci base-image ROOTFS.tar NAME OUT.tar | ccimage aci build --base-image ARCHIVE --image REGISTRY/REPO:TAG --out DIR [--startup-kit DIR] [--nvflare-version V --pip-find-links DIR|--pip-index-url URL] [--port N]… [--cpu N] [--memory GB] [--restart-policy P] [--dns-name-label L] [--name GROUP]";
 
     public static int Run(string[] args)
     {
@@ -25,6 +25,7 @@ internal static class AciCommand
             "policygen" => CliErrors.Guard(() => PolicyGen(args[1..])),
             "push" => CliErrors.Guard(() => Push(args[1..])),
             "build" => CliErrors.Guard(() => Build(args[1..])),
+            "base-image" => CliErrors.Guard(() => BaseImage(args[1..])),
             _ => UsageError($"unknown aci command '{args[0]}'"),
         };
     }
@@ -128,6 +129,16 @@ internal static class AciCommand
         var result = AciBuilder.Build(request, new StderrLog(verbose: false), CliErrors.Token);
         foreach (string file in result.Files)
             Console.Out.WriteLine(file);
+        return 0;
+    }
+
+    private static int BaseImage(string[] args)
+    {
+        if (args.Length != 3 || args.Any(a => a.StartsWith('-')))
+            return UsageError("base-image takes ROOTFS.tar NAME OUT.tar");
+        long epoch = CcImage.Core.Config.SourceDateEpoch.Parse(Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"));
+        var result = CcImage.Core.Oci.ImageAssembler.FromRootfs(args[0], args[1], epoch, args[2], CliErrors.Token);
+        Console.Out.WriteLine(result.ManifestDigest);
         return 0;
     }
 

@@ -78,6 +78,32 @@ public static class ImageAssembler
         return OciArchiveWriter.Write(outputArchive, imageName, newConfig, layers, epoch, cancellationToken);
     }
 
+    /// <summary>
+    /// A base image archive made from a root file system tar (as mmdebstrap writes it): one layer, amd64/linux,
+    /// PATH set and /bin/bash as command, created at SOURCE_DATE_EPOCH.
+    /// </summary>
+    public static OciArchiveWriter.Result FromRootfs(string rootfsTar, string imageName, long epoch, string outputArchive,
+        CancellationToken cancellationToken)
+    {
+        Config.InputFile.Require(rootfsTar, "the root file system tar");
+        var layer = OciLayer.FromFile(rootfsTar);
+        string created = DateTimeOffset.FromUnixTimeSeconds(epoch).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        var config = new JsonObject
+        {
+            ["architecture"] = "amd64",
+            ["os"] = "linux",
+            ["created"] = created,
+            ["config"] = new JsonObject
+            {
+                ["Env"] = new JsonArray("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+                ["Cmd"] = new JsonArray("/bin/bash"),
+            },
+            ["rootfs"] = new JsonObject { ["type"] = "layers", ["diff_ids"] = new JsonArray(layer.Digest) },
+            ["history"] = new JsonArray(new JsonObject { ["created"] = created, ["created_by"] = "ccimage: root file system " + Path.GetFileName(rootfsTar) }),
+        };
+        return OciArchiveWriter.Write(outputArchive, imageName, Encoding.UTF8.GetBytes(config.ToJsonString()), [layer], epoch, cancellationToken);
+    }
+
     private static Stream Decompressed(Stream data)
     {
         var magic = new byte[2];
