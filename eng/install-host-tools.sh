@@ -17,10 +17,12 @@ packages=(
   gcc libc6-dev       # links the NativeAOT ccimage that bench/measure times
   openssl             # bench inputs: deterministic pseudo-random data (AES-CTR stream)
   qemu-system-x86     # qemu-system-x86_64: boot tests of the initramfs and disk (TCG, SeaBIOS)
-  mmdebstrap          # the Debian root tree the boot tests build once and cache
   kmod                # modprobe: reference for kernel module load order
   binutils            # readelf: reference for ELF interpreter and dynamic section
   busybox-static      # busybox sh -n: syntax check of the initramfs init
+  skopeo              # reads the ACI image archives (oci-archive:, docker-archive:) and the pushed image: tests
+  docker-registry     # a real OCI distribution registry on loopback for the ACI push tests
+  python3 python3-pip # pip installs NVFlare into the ACI image layer; bench/aci-policy builds its layer
 )
 missing=()
 for p in "${packages[@]}"; do

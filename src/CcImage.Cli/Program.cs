@@ -7,6 +7,8 @@ using CcImage.Core.Diagnostics;
 // keeps its start-up short (bench/measure).
 if (args.Length > 0 && args[0] == "measure")
     return MeasureCommand.Run(args[1..]);
+if (args.Length > 0 && args[0] == "aci")
+    return AciCommand.Run(args[1..]);
 return RunCommandLine(args);
 
 static int RunCommandLine(string[] args)

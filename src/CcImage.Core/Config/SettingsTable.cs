@@ -71,6 +71,27 @@ public static class SettingsTable
         new("CcVmmType", "QEMU", SettingKind.Choice, MeasureSnp, "QEMU, ec2 or gce") { Choices = ["QEMU", "ec2", "gce"] },
         new("CcGuestFeatures", "0x1", SettingKind.Text, MeasureSnp, "VMSA SEV features"),
         new("CcSnpMode", "snp", SettingKind.Choice, MeasureSnp, "snp, seves or sev") { Choices = ["snp", "seves", "sev"] },
+        // Confidential ACI (CcTarget=ACI, CcImage.Aci.targets).
+        new("CcTarget", "", SettingKind.Text, None, "what Build makes: empty for the VM stages, ACI for the NVFlare server on Confidential Azure Container Instances"),
+        new("CcAciBaseImage", "", SettingKind.Path, None, "local base image archive (docker save or OCI layout) with Python; empty with CcAciBaseRootfs: made from that tar") { ComputedDefault = true },
+        new("CcAciBaseRootfs", "", SettingKind.Path, None, "a root filesystem tar (as mmdebstrap writes it) made into the base image"),
+        new("CcAciImage", "", SettingKind.Text, None, "image name the container group pulls, REGISTRY/REPOSITORY:TAG"),
+        new("CcAciStartupKit", "", SettingKind.Path, None, "the server's startup-kit folder, copied to CcAciNvflareHome/<folder name>"),
+        new("CcNvflareVersion", "", SettingKind.Text, None, "NVFlare version pip installs; empty: no NVFlare layer (ACI)"),
+        new("CcPipFindLinks", "", SettingKind.Path, None, "a local wheelhouse pip installs from (with CcPipIndexUrl empty: no index at all)"),
+        new("CcPipIndexUrl", "", SettingKind.Text, None, "the package index pip installs from"),
+        new("CcAciPythonVersion", "", SettingKind.Text, None, "the base image's Python (lib/pythonX.Y/site-packages)") { ComputedDefault = true },
+        new("CcAciNvflareHome", "", SettingKind.Text, None, "where NVFlare and the startup kit go in the image") { ComputedDefault = true },
+        new("CcAciContainerGroupName", "", SettingKind.Text, None, "default of the template's containerGroupName parameter") { ComputedDefault = true },
+        new("CcAciPorts", "8002;8003", SettingKind.Text, None, "TCP ports of the container and the public IP"),
+        new("CcAciCpu", "2", SettingKind.Text, None, "CPU cores the container requests"),
+        new("CcAciMemoryInGB", "4", SettingKind.Text, None, "memory (GB) the container requests"),
+        new("CcAciRestartPolicy", "Never", SettingKind.Text, None, "the container group's restartPolicy"),
+        new("CcAciDnsNameLabel", "", SettingKind.Text, None, "public IP DNS label"),
+        new("CcAciRegistryUser", "", SettingKind.Text, None, "registry user for PushAciImage (the ACR token user when a token is given)"),
+        new("CcAciRegistryTokenEnv", "", SettingKind.Text, None, "environment variable holding the registry token (never a property value)"),
+        new("CcAciRegistryTokenFile", "", SettingKind.Path, None, "file holding the registry token"),
+        new("CcAciRegistryInsecureHttp", "false", SettingKind.Boolean, None, "push over plain HTTP (a local test registry)"),
     ];
 
     private static readonly Dictionary<string, Setting> ByName = All.ToDictionary(s => s.Name, StringComparer.Ordinal);

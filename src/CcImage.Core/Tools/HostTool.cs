@@ -22,6 +22,7 @@ public sealed record HostTool(string Command, string DebianPackage)
     public static readonly HostTool Chroot = new("chroot", "coreutils");
     public static readonly HostTool Unshare = new("unshare", "util-linux");
     public static readonly HostTool Cpio = new("cpio", "cpio");
+    public static readonly HostTool Python3 = new("python3", "python3-pip");
     public static readonly HostTool QemuSystemX86 = new("qemu-system-x86_64", "qemu-system-x86");
     public static readonly HostTool Dotnet = new("dotnet", "dotnet-sdk (the .NET SDK)");
 }
