@@ -32,14 +32,14 @@ internal static class Qcow2Command
         {
             raw, output, clusterSize,
         };
-        command.SetAction(result => CliErrors.Guard(() =>
+        command.SetAction(CliErrors.Action((result, cancellationToken) =>
         {
-            // Ctrl+C / SIGTERM cancel CliErrors.Token; the writer then deletes its temp file before we exit (130).
+            // Ctrl+C / SIGTERM cancel the token; the writer then deletes its temp file before we exit (130).
             string input = InputFile.Require(result.GetValue(raw)!, "RAW");
             long size = SizeParser.Parse(result.GetValue(clusterSize)!, "--cluster-size");
             Qcow2Writer.ValidateClusterSize(size);
             using var source = new RawFileSource(input);
-            new Qcow2Writer((int)size).Convert(source, result.GetValue(output)!, CliErrors.Token);
+            new Qcow2Writer((int)size).Convert(source, result.GetValue(output)!, cancellationToken);
             return 0;
         }));
         return command;
@@ -54,7 +54,7 @@ internal static class Qcow2Command
             Description = "Also move the backup GPT to the new end of the disk and extend the last partition.",
         };
         var command = new Command("resize", "Grow a qcow2 image's virtual size (shrinking is refused).") { image, size, growGpt };
-        command.SetAction(result => CliErrors.Guard(() =>
+        command.SetAction(CliErrors.Action((result, cancellationToken) =>
         {
             ImageResizer.GrowQcow2(result.GetValue(image)!, result.GetValue(size)!, result.GetValue(growGpt), new StderrLog(verbose: false));
             return 0;
@@ -66,7 +66,7 @@ internal static class Qcow2Command
     {
         var image = new Argument<string>("IMG") { Description = "The qcow2 image to inspect." };
         var command = new Command("info", "Print a qcow2 image's summary as JSON.") { image };
-        command.SetAction(result => CliErrors.Guard(() =>
+        command.SetAction(CliErrors.Action((result, cancellationToken) =>
         {
             var info = Qcow2Image.Inspect(InputFile.Require(result.GetValue(image)!, "IMG"));
             using var stdout = Console.OpenStandardOutput();

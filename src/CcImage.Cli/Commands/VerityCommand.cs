@@ -68,7 +68,7 @@ internal static class VerityCommand
             data, hash, uuid, seed,
         };
         common.AddTo(command);
-        command.SetAction(r => CliErrors.Guard(() =>
+        command.SetAction(CliErrors.Action((r, cancellationToken) =>
         {
             string? seedText = r.GetValue(seed);
             string? saltText = r.GetValue(common.Salt);
@@ -81,7 +81,7 @@ internal static class VerityCommand
             if (parameters.DataBlockSize > PageSize)
                 Console.Error.WriteLine($"WARNING: Kernel cannot activate device if data block size exceeds page size ({PageSize}).");
 
-            var result = VerityFormatter.Format(r.GetValue(data)!, r.GetValue(hash)!, parameters, cancellationToken: CliErrors.Token);
+            var result = VerityFormatter.Format(r.GetValue(data)!, r.GetValue(hash)!, parameters, cancellationToken: cancellationToken);
             string? rootHashFile = r.GetValue(common.RootHashFile);
             if (rootHashFile != null)
                 WriteRootHashFile(rootHashFile, result.RootHashHex);
@@ -102,7 +102,7 @@ internal static class VerityCommand
             data, hash, rootHash,
         };
         common.AddTo(command);
-        command.SetAction(r => CliErrors.Guard(() =>
+        command.SetAction(CliErrors.Action((r, cancellationToken) =>
         {
             VerityParameters parameters;
             if (r.GetValue(common.NoSuperblock))
@@ -116,7 +116,7 @@ internal static class VerityCommand
             }
             string rootText = r.GetValue(rootHash) ?? ReadRootHashFile(r.GetValue(common.RootHashFile), parameters.Algorithm);
             byte[] root = VerityVerifier.ParseRootHash(rootText, parameters.Algorithm);
-            var result = VerityVerifier.Verify(r.GetValue(data)!, r.GetValue(hash)!, parameters, root, cancellationToken: CliErrors.Token);
+            var result = VerityVerifier.Verify(r.GetValue(data)!, r.GetValue(hash)!, parameters, root, cancellationToken: cancellationToken);
             if (result.Corruption is { } bad)
             {
                 throw bad.InData
