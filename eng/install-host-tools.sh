@@ -1,25 +1,16 @@
 #!/usr/bin/env bash
-# Installs the Debian packages CcImage and its tests run (as root, with apt-get). Does nothing when all are present.
+# Installs the Debian packages the test suite needs (as root, with apt-get): what a build needs, what packing the
+# tool needs (tests pack it), and the reference tools the tests cross-check against. Does nothing when all are present.
 set -euo pipefail
+here=$(dirname "$0")
+"$here/install-build-tools.sh"
+"$here/install-pack-tools.sh"
 packages=(
   qemu-utils          # qemu-img: reference for qcow2
   gdisk fdisk         # sgdisk, sfdisk: reference for GPT
-  e2fsprogs           # mke2fs -d, debugfs: ext4 partition contents; e2fsck: tests
+  e2fsprogs           # e2fsck, debugfs: checks of ext4 partitions
   mount               # losetup: 4096-byte-sector loop devices for the sgdisk/sfdisk cross-checks
   cryptsetup-bin      # veritysetup: reference for dm-verity
   cpio libarchive-tools # cpio, bsdtar: reference for initramfs archives
-  dpkg                # dpkg-deb: unpacking downloaded packages
-  time hyperfine      # benchmarks
-  gcc libc6-dev       # links the NativeAOT ccimage that bench/measure times
-  openssl             # bench inputs: deterministic pseudo-random data (AES-CTR stream)
 )
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "installing host tools: ${missing[*]}" >&2
-  SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+exec "$here/apt-install.sh" "${packages[@]}"

@@ -23,7 +23,7 @@ runs=${RUNS:-20}
 vcpus=${VCPUS:-4}
 mkdir -p "$out/inputs"
 [ -f "$ref" ] || { echo "reference not found: set SEV_SNP_MEASURE to sev-snp-measure.py of virtee/sev-snp-measure v0.0.13" >&2; exit 1; }
-command -v hyperfine >/dev/null || { echo "hyperfine missing: run eng/install-host-tools.sh" >&2; exit 1; }
+command -v hyperfine >/dev/null || { echo "hyperfine missing: run bench/install-tools.sh" >&2; exit 1; }
 
 # --- inputs -------------------------------------------------------------------------------------------------------
 cache="$repo/artifacts/test-cache/debian/packages"
