@@ -25,6 +25,7 @@ static int RunCommandLine(string[] args)
         Console.Error.WriteLine("ccimage: " + CliErrors.DescribeUsageError(parsed, args));
         return CliErrors.ExitUsage;
     }
-    // The default configuration cancels the action's token on Ctrl+C and SIGTERM and gives it time to clean up.
-    return parsed.Invoke();
+    // Ctrl+C and SIGTERM cancel the action's token; the action then has this long to remove its temp files.
+    var invocation = new InvocationConfiguration { ProcessTerminationTimeout = CliErrors.CleanupTimeout };
+    return parsed.InvokeAsync(invocation).GetAwaiter().GetResult();
 }

@@ -17,6 +17,9 @@ internal static class CliErrors
     /// <summary>Exit code after Ctrl+C or SIGTERM (128 + SIGINT, as shells report it).</summary>
     public const int ExitCancelled = 130;
 
+    /// <summary>How long a cancelled command may take to stop and remove its temp files before the process is ended.</summary>
+    public static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>The code of `ccimage measure`'s usage errors (its argparse-compatible parser), which exit 2 as the reference's do.</summary>
     private static readonly string UsageCode = Diag.Format(nameof(Strings.SnpUsage), "").Code;
 
@@ -45,9 +48,10 @@ internal static class CliErrors
     }
 
     /// <summary>An action for System.CommandLine that runs <paramref name="action"/> under <see cref="Guard"/> with the
-    /// invocation's cancellation token (cancelled by Ctrl+C and SIGTERM).</summary>
+    /// invocation's cancellation token (cancelled by Ctrl+C and SIGTERM). The work runs on the thread pool, so the
+    /// invocation has registered its signal handlers before it starts and waits for it to clean up after a signal.</summary>
     public static Func<ParseResult, CancellationToken, Task<int>> Action(Func<ParseResult, CancellationToken, int> action) =>
-        (result, cancellationToken) => Task.FromResult(Guard(() => action(result, cancellationToken)));
+        (result, cancellationToken) => Task.Run(() => Guard(() => action(result, cancellationToken)), CancellationToken.None);
 
     /// <summary>One line for a parse failure: an unknown command names the commands there are; anything else is
     /// System.CommandLine's message with where to find the usage.</summary>
