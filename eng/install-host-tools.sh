@@ -12,5 +12,6 @@ packages=(
   mount               # losetup: 4096-byte-sector loop devices for the sgdisk/sfdisk cross-checks
   cryptsetup-bin      # veritysetup: reference for dm-verity
   cpio libarchive-tools # cpio, bsdtar: reference for initramfs archives
+  git                 # repositories with an origin: the default CcImageSeed tests
 )
 exec "$here/apt-install.sh" "${packages[@]}"

@@ -73,7 +73,7 @@ public partial class SdkSolutionTests
     {
         string dir = TestPaths.NewTempDir("sln-nofeed"); // the template is installed by the class fixture
         SdkFixture.DotnetIn(dir, "new", "ccimage-site", "-n", "c", "--feed", "").AssertSuccess("dotnet new ccimage-site --feed ''");
-        Assert.IsTrue(File.Exists(Path.Combine(dir, "c", "c.ccproj")));
+        StringAssert.Matches(File.ReadAllText(Path.Combine(dir, "c", "c.ccproj")), SeedElement());
         Assert.IsFalse(File.Exists(Path.Combine(dir, "c", "NuGet.config")));
     }
 
