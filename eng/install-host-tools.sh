@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test suite needs (as root, with apt-get): what a build needs, what packing the
-# tool needs (tests pack it), and the reference tools the tests cross-check against. Does nothing when all are present.
+# Installs the Debian packages the test suite needs (as root, with apt-get): what a build needs and the reference tools
+# the tests cross-check against. Does nothing when all are present. (Packing the NativeAOT tool needs
+# eng/install-pack-tools.sh, which eng/pack-sdk.sh runs itself; the benchmarks install theirs with bench/install-tools.sh.)
 set -euo pipefail
 here=$(dirname "$0")
 "$here/install-build-tools.sh"
-"$here/install-pack-tools.sh"
 packages=(
   qemu-utils          # qemu-img: reference for qcow2
   gdisk fdisk         # sgdisk, sfdisk: reference for GPT
