@@ -20,8 +20,9 @@ internal static class CliErrors
     /// <summary>How long a cancelled command may take to stop and remove its temp files before the process is ended.</summary>
     public static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>The code of `ccimage measure`'s usage errors (its argparse-compatible parser), which exit 2 as the reference's do.</summary>
-    private static readonly string UsageCode = Diag.Format(nameof(Strings.SnpUsage), "").Code;
+    /// <summary>Whether <paramref name="e"/> is one of `ccimage measure`'s usage errors (its argparse-compatible parser),
+    /// which exit 2 as the reference's do. Looked up only on an error, so a successful run reads no resources.</summary>
+    private static bool IsUsageError(CcImageException e) => e.Code == Diag.Format(nameof(Strings.SnpUsage), "").Code;
 
     /// <summary>Runs <paramref name="action"/>; any CcImage or I/O error becomes one line on stderr and exit 1.</summary>
     public static int Guard(Func<int> action)
@@ -33,7 +34,7 @@ internal static class CliErrors
         catch (CcImageException e)
         {
             Console.Error.WriteLine($"ccimage: {e.Code}: {e.Message}");
-            return e.Code == UsageCode ? ExitUsage : ExitFailure;
+            return IsUsageError(e) ? ExitUsage : ExitFailure;
         }
         catch (OperationCanceledException)
         {
