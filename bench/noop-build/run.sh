@@ -5,8 +5,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out="$root/bench/out/noop-build"
 rm -rf "$out"; mkdir -p "$out/empty"
-"$root/eng/install-host-tools.sh"
-"$root/eng/pack-sdk.sh"
+"$root/bench/install-tools.sh"
+"$root/eng/pack-sdk.sh" --sdk-only
 cat > "$out/empty/empty.proj" <<'PROJ'
 <Project>
   <Target Name="Restore" />

@@ -20,8 +20,8 @@ runs=256
 run_bytes=$((4 * 1024 * 1024))
 slot=$((size / runs))
 
-command -v qemu-img >/dev/null || { echo "qemu-img missing: run eng/install-host-tools.sh" >&2; exit 1; }
-[ -x /usr/bin/time ] || { echo "/usr/bin/time missing: run eng/install-host-tools.sh" >&2; exit 1; }
+command -v qemu-img >/dev/null || { echo "qemu-img missing: run bench/install-tools.sh" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "/usr/bin/time missing: run bench/install-tools.sh" >&2; exit 1; }
 
 echo "building ccimage (Release)..." >&2
 dotnet build -c Release "$repo/src/CcImage.Cli" -v q -nologo >/dev/null

@@ -12,8 +12,8 @@ salt=5ab0c0ffee5ab0c0ffee5ab0c0ffee5ab0c0ffee5ab0c0ffee5ab0c0ffee0001
 uuid=0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0
 mkdir -p "$out"
 
-command -v veritysetup >/dev/null || { echo "veritysetup missing: run eng/install-host-tools.sh" >&2; exit 1; }
-[ -x /usr/bin/time ] || { echo "/usr/bin/time missing: run eng/install-host-tools.sh" >&2; exit 1; }
+command -v veritysetup >/dev/null || { echo "veritysetup missing: run bench/install-tools.sh" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "/usr/bin/time missing: run bench/install-tools.sh" >&2; exit 1; }
 
 dotnet build -c Release "$repo/src/CcImage.Cli" -nologo -v q >/dev/null
 ccimage_dll="$repo/src/CcImage.Cli/bin/Release/net10.0/ccimage.dll"

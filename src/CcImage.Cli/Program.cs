@@ -1,14 +1,13 @@
-// Entry point of `ccimage`: wires the sub-commands; bad usage and CcImage errors become a one-line reason on stderr.
+// Entry point of `ccimage`: wires the sub-commands. One style for every command: `--help` on each, results on stdout,
+// bad usage is one line on stderr and exit 2 (an unknown command says so and lists the commands), a failure is one
+// line `ccimage: CCIMGnnnn: reason` and exit 1, Ctrl+C/SIGTERM cancel System.CommandLine's token (exit 130).
 using System.CommandLine;
 using CcImage.Cli.Commands;
-using CcImage.Core.Diagnostics;
 
 // `measure` is read by its own argparse-compatible parser; dispatching it before System.CommandLine is loaded also
 // keeps its start-up short (bench/measure).
 if (args.Length > 0 && args[0] == "measure")
     return MeasureCommand.Run(args[1..]);
-if (args.Length > 0 && args[0] == "aci")
-    return AciCommand.Run(args[1..]);
 return RunCommandLine(args);
 
 static int RunCommandLine(string[] args)
@@ -19,24 +18,16 @@ static int RunCommandLine(string[] args)
         VerityCommand.Create(),
         MeasureCommand.Create(),
         BuildCommand.Create(),
+        AciCommand.Create(),
     };
 
-    CliErrors.InstallCancellation();
-    try
+    var parsed = root.Parse(args);
+    if (parsed.Errors.Count > 0)
     {
-        var parsed = root.Parse(args);
-        if (parsed.Errors.Count > 0)
-        {
-            // Bad usage is one line, like every other error; `--help` shows the full usage.
-            string usage = string.Join(' ', ["ccimage", .. args.TakeWhile(a => !a.StartsWith('-')).Take(2), "--help"]);
-            Console.Error.WriteLine($"ccimage: {string.Join("; ", parsed.Errors.Select(e => e.Message.TrimEnd('.')))} (see '{usage}')");
-            return 2;
-        }
-        return parsed.Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });
+        Console.Error.WriteLine("ccimage: " + CliErrors.DescribeUsageError(parsed, args));
+        return CliErrors.ExitUsage;
     }
-    catch (CcImageException e)
-    {
-        Console.Error.WriteLine($"ccimage: {e.Code}: {e.Message}");
-        return 1;
-    }
+    // Ctrl+C and SIGTERM cancel the action's token; the action then has this long to remove its temp files.
+    var invocation = new InvocationConfiguration { ProcessTerminationTimeout = CliErrors.CleanupTimeout };
+    return parsed.InvokeAsync(invocation).GetAwaiter().GetResult();
 }

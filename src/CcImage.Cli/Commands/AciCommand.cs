@@ -11,9 +11,19 @@ internal static class AciCommand
     private const string Usage =
         "usage: ccimage aci layer-hash LAYER.tar [--write-ext4 FILE] | ccimage aci policygen -a TEMPLATE --tar ARCHIVE|MAP.json [az confcom options] | ccimage aci push ARCHIVE REGISTRY/REPO:TAG [--user U] [--token-env VAR|--token-file F] [--insecure-http] | ccimage aci base-image ROOTFS.tar NAME OUT.tar | ccimage aci build --base-image ARCHIVE --image REGISTRY/REPO:TAG --out DIR [--startup-kit DIR] [--nvflare-version V --pip-find-links DIR|--pip-index-url URL] [--port N]… [--cpu N] [--memory GB] [--restart-policy P] [--dns-name-label L] [--name GROUP]";
 
-    public static int Run(string[] args)
+    /// <summary>The command as listed by `ccimage --help`; its arguments are read by <see cref="Run"/>.</summary>
+    public static System.CommandLine.Command Create()
     {
-        CliErrors.InstallCancellation();
+        var command = new System.CommandLine.Command("aci", "Confidential Azure Container Instances: layer hashes, ccePolicy, image build and push.")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        command.SetAction(CliErrors.Action((result, cancellationToken) => Run([.. result.UnmatchedTokens], cancellationToken)));
+        return command;
+    }
+
+    public static int Run(string[] args, CancellationToken cancellationToken)
+    {
         if (args.Length == 0 || args[0] is "-h" or "--help")
         {
             Console.Out.WriteLine(Usage);
@@ -21,11 +31,11 @@ internal static class AciCommand
         }
         return args[0] switch
         {
-            "layer-hash" => CliErrors.Guard(() => LayerHash(args[1..])),
-            "policygen" => CliErrors.Guard(() => PolicyGen(args[1..])),
-            "push" => CliErrors.Guard(() => Push(args[1..])),
-            "build" => CliErrors.Guard(() => Build(args[1..])),
-            "base-image" => CliErrors.Guard(() => BaseImage(args[1..])),
+            "layer-hash" => CliErrors.Guard(() => LayerHash(args[1..], cancellationToken)),
+            "policygen" => CliErrors.Guard(() => PolicyGen(args[1..], cancellationToken)),
+            "push" => CliErrors.Guard(() => Push(args[1..], cancellationToken)),
+            "build" => CliErrors.Guard(() => Build(args[1..], cancellationToken)),
+            "base-image" => CliErrors.Guard(() => BaseImage(args[1..], cancellationToken)),
             _ => UsageError($"unknown aci command '{args[0]}'"),
         };
     }
@@ -36,19 +46,19 @@ internal static class AciCommand
         return 2;
     }
 
-    private static int PolicyGen(string[] args)
+    private static int PolicyGen(string[] args, CancellationToken cancellationToken)
     {
         var (options, error) = PolicyGenArguments.Parse(args);
         if (options is null)
             return UsageError(error!);
-        string output = PolicyGenerator.Run(options, Console.In, new StderrLog(verbose: false), CliErrors.Token);
+        string output = PolicyGenerator.Run(options, Console.In, new StderrLog(verbose: false), cancellationToken);
         var stdout = Console.OpenStandardOutput();
         stdout.Write(System.Text.Encoding.UTF8.GetBytes(output));
         stdout.Flush();
         return 0;
     }
 
-    private static int Push(string[] args)
+    private static int Push(string[] args, CancellationToken cancellationToken)
     {
         string? archive = null, reference = null, user = null, tokenEnv = null, tokenFile = null;
         bool insecure = false;
@@ -77,12 +87,12 @@ internal static class AciCommand
         if (archive is null || reference is null)
             return UsageError("push needs ARCHIVE REGISTRY/REPOSITORY:TAG");
         var credentials = RegistryCredentials.From(user, tokenEnv, tokenFile);
-        var result = AciPush.Run(archive, reference, credentials, insecure, new StderrLog(verbose: false), CliErrors.Token);
+        var result = AciPush.Run(archive, reference, credentials, insecure, new StderrLog(verbose: false), cancellationToken);
         Console.Out.WriteLine($"{result.Reference}@{result.ManifestDigest}");
         return 0;
     }
 
-    private static int Build(string[] args)
+    private static int Build(string[] args, CancellationToken cancellationToken)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var ports = new List<int>();
@@ -126,23 +136,23 @@ internal static class AciCommand
             Ports = ports.Count > 0 ? ports : [8002, 8003],
             SourceDateEpoch = CcImage.Core.Config.SourceDateEpoch.Parse(Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH")),
         };
-        var result = AciBuilder.Build(request, new StderrLog(verbose: false), CliErrors.Token);
+        var result = AciBuilder.Build(request, new StderrLog(verbose: false), cancellationToken);
         foreach (string file in result.Files)
             Console.Out.WriteLine(file);
         return 0;
     }
 
-    private static int BaseImage(string[] args)
+    private static int BaseImage(string[] args, CancellationToken cancellationToken)
     {
         if (args.Length != 3 || args.Any(a => a.StartsWith('-')))
             return UsageError("base-image takes ROOTFS.tar NAME OUT.tar");
         long epoch = CcImage.Core.Config.SourceDateEpoch.Parse(Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"));
-        var result = CcImage.Core.Oci.ImageAssembler.FromRootfs(args[0], args[1], epoch, args[2], CliErrors.Token);
+        var result = CcImage.Core.Oci.ImageAssembler.FromRootfs(args[0], args[1], epoch, args[2], cancellationToken);
         Console.Out.WriteLine(result.ManifestDigest);
         return 0;
     }
 
-    private static int LayerHash(string[] args)
+    private static int LayerHash(string[] args, CancellationToken cancellationToken)
     {
         string? layer = null, ext4 = null;
         for (int i = 0; i < args.Length; i++)
@@ -159,8 +169,8 @@ internal static class AciCommand
         if (layer is null)
             return UsageError("layer-hash needs a layer tar");
         if (ext4 is not null)
-            LayerRootHash.WriteExt4(layer, ext4, CliErrors.Token);
-        Console.Out.WriteLine(LayerRootHash.ComputeFile(layer, CliErrors.Token));
+            LayerRootHash.WriteExt4(layer, ext4, cancellationToken);
+        Console.Out.WriteLine(LayerRootHash.ComputeFile(layer, cancellationToken));
         return 0;
     }
 }

@@ -24,7 +24,7 @@ internal static class BuildCommand
         {
             project, property, configuration, verbose,
         };
-        command.SetAction(result => CliErrors.Guard(() =>
+        command.SetAction(CliErrors.Action((result, cancellationToken) =>
         {
             var properties = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (string p in result.GetValue(property) ?? [])
@@ -37,8 +37,8 @@ internal static class BuildCommand
             if (result.GetValue(configuration) is { } c)
                 properties["Configuration"] = c;
             var log = new StderrLog(result.GetValue(verbose));
-            var evaluated = ProjectEvaluation.Evaluate(result.GetValue(project)!, properties, new ToolRunner(log), CliErrors.Token);
-            var record = ImageBuilder.Build(evaluated, log, CliErrors.Token);
+            var evaluated = ProjectEvaluation.Evaluate(result.GetValue(project)!, properties, new ToolRunner(log), cancellationToken);
+            var record = ImageBuilder.Build(evaluated, log, cancellationToken);
             foreach (string output in record.Outputs)
                 Console.Out.WriteLine(output);
             return 0;

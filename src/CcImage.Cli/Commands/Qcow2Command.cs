@@ -39,9 +39,9 @@ internal static class Qcow2Command
         {
             raw, output, clusterSize, sourceFormat,
         };
-        command.SetAction(result => CliErrors.Guard(() =>
+        command.SetAction(CliErrors.Action((result, cancellationToken) =>
         {
-            // Ctrl+C / SIGTERM cancel CliErrors.Token; the writer then deletes its temp file before we exit (130).
+            // Ctrl+C / SIGTERM cancel the token; the writer then deletes its temp file before we exit (130).
             string input = InputFile.Require(result.GetValue(raw)!, "RAW");
             string outputPath = result.GetValue(output)!;
             AtomicFile.CheckDestination(outputPath, "OUT", createFolder: false);
@@ -52,7 +52,7 @@ internal static class Qcow2Command
             bool qcow2 = format == "qcow2" || (format == "auto" && Qcow2Image.HasMagic(input));
             using IDiskSource source = qcow2 ? Qcow2Image.Open(input, what: "RAW") : new RawFileSource(input);
             Qcow2Writer.ValidateVirtualSize(source.Length, (int)size, "RAW");
-            new Qcow2Writer((int)size).Convert(source, outputPath, CliErrors.Token);
+            new Qcow2Writer((int)size).Convert(source, outputPath, cancellationToken);
             return 0;
         }));
         return command;
@@ -67,10 +67,10 @@ internal static class Qcow2Command
             Description = "Also move the backup GPT to the new end of the disk and extend the last partition.",
         };
         var command = new Command("resize", "Grow a qcow2 image's virtual size (shrinking is refused).") { image, size, growGpt };
-        command.SetAction(result => CliErrors.Guard(() =>
+        command.SetAction(CliErrors.Action((result, cancellationToken) =>
         {
             ImageResizer.GrowQcow2(result.GetValue(image)!, result.GetValue(size)!, result.GetValue(growGpt), new StderrLog(verbose: false),
-                "SIZE", CliErrors.Token);
+                "SIZE", cancellationToken);
             return 0;
         }));
         return command;
@@ -80,7 +80,7 @@ internal static class Qcow2Command
     {
         var image = new Argument<string>("IMG") { Description = "The qcow2 image to inspect." };
         var command = new Command("info", "Print a qcow2 image's summary as JSON.") { image };
-        command.SetAction(result => CliErrors.Guard(() =>
+        command.SetAction(CliErrors.Action((result, cancellationToken) =>
         {
             var info = Qcow2Image.Inspect(result.GetValue(image)!, "IMG");
             using var stdout = Console.OpenStandardOutput();

@@ -69,7 +69,7 @@ internal static class VerityCommand
             data, hash, uuid, seed,
         };
         common.AddTo(command);
-        command.SetAction(r => CliErrors.Guard(() =>
+        command.SetAction(CliErrors.Action((r, cancellationToken) =>
         {
             string? seedText = r.GetValue(seed);
             string? saltText = r.GetValue(common.Salt);
@@ -94,7 +94,7 @@ internal static class VerityCommand
                 AtomicFile.RefuseSameFile(dataPath, rootHashFile, "DATA", "--root-hash-file");
                 AtomicFile.RefuseSameFile(hashPath, rootHashFile, "HASH", "--root-hash-file");
             }
-            var result = VerityFormatter.Format(dataPath, hashPath, parameters, cancellationToken: CliErrors.Token);
+            var result = VerityFormatter.Format(dataPath, hashPath, parameters, cancellationToken: cancellationToken);
             if (rootHashFile != null)
                 WriteRootHashFile(rootHashFile, result.RootHashHex);
             PrintHeader(r.GetValue(hash)!, result);
@@ -114,7 +114,7 @@ internal static class VerityCommand
             data, hash, rootHash,
         };
         common.AddTo(command);
-        command.SetAction(r => CliErrors.Guard(() =>
+        command.SetAction(CliErrors.Action((r, cancellationToken) =>
         {
             VerityParameters parameters;
             if (r.GetValue(common.NoSuperblock))
@@ -128,7 +128,7 @@ internal static class VerityCommand
             }
             string rootText = r.GetValue(rootHash) ?? ReadRootHashFile(r.GetValue(common.RootHashFile), parameters.Algorithm);
             byte[] root = VerityVerifier.ParseRootHash(rootText, parameters.Algorithm);
-            var result = VerityVerifier.Verify(r.GetValue(data)!, r.GetValue(hash)!, parameters, root, cancellationToken: CliErrors.Token);
+            var result = VerityVerifier.Verify(r.GetValue(data)!, r.GetValue(hash)!, parameters, root, cancellationToken: cancellationToken);
             if (result.Corruption is { } bad)
             {
                 throw bad.InData

@@ -70,6 +70,9 @@ internal sealed class VerityLevelHasher : IDisposable
         {
             for (long chunk = 0; chunk < job.ChunkCount; chunk++)
             {
+                // Checked per chunk too: WaitFilled only looks at the token while it waits, and hashing workers that
+                // keep ahead never make it wait.
+                cancellationToken.ThrowIfCancellationRequested();
                 var slot = _slots[chunk % _slots.Length];
                 slot.WaitFilled(chunk, cancellationToken);
                 slot.Failure?.Throw();

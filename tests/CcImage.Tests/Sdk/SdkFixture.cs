@@ -1,5 +1,6 @@
-// Packs CcImage.Sdk once per test run into a private feed with a private NuGet packages folder, and creates and builds
-// real projects that reference it through global.json's msbuild-sdks or a versioned Sdk attribute, as users do.
+// Packs CcImage.Sdk (and, for the tests that need them, the templates) once per test run into a private feed with a
+// private NuGet packages folder and a private dotnet CLI home (installed templates), and creates and builds real
+// projects that reference the SDK through global.json's msbuild-sdks or a versioned Sdk attribute, as users do.
 using System.Xml.Linq;
 
 namespace CcImage.Tests.Sdk;
@@ -8,10 +9,18 @@ internal static class SdkFixture
 {
     private static readonly Lazy<(string Feed, string Packages, string Version)> Packed = new(Pack, LazyThreadSafetyMode.ExecutionAndPublication);
 
+    private static readonly Lazy<string> TemplatesPackage = new(PackTemplates, LazyThreadSafetyMode.ExecutionAndPublication);
+
     public static string Version => Packed.Value.Version;
 
     /// <summary>The private NuGet packages folder the builds use (NUGET_PACKAGES).</summary>
     public static string PackagesFolder => Packed.Value.Packages;
+
+    /// <summary>The private feed the SDK (and templates) are packed into.</summary>
+    public static string Feed => Packed.Value.Feed;
+
+    /// <summary>CcImage.Templates packed into <see cref="Feed"/> (a new site's NuGet.config names that feed).</summary>
+    public static string Templates => TemplatesPackage.Value;
 
     /// <summary>Creates a project folder with a NuGet.config naming the private feed and, unless disabled, a global.json pinning the SDK.</summary>
     public static string CreateProject(string name, string projectXml, bool pinInGlobalJson = true)
@@ -36,16 +45,22 @@ internal static class SdkFixture
     }
 
     /// <summary>Runs `dotnet build` (or another verb) on a project with the private packages folder.</summary>
-    public static ProcessResult Dotnet(string verb, string project, params string[] args)
+    public static ProcessResult Dotnet(string verb, string project, params string[] args) =>
+        DotnetIn(Path.GetDirectoryName(project)!, [verb, project, "-nodeReuse:false", "-v:n", .. args]);
+
+    /// <summary>Runs any dotnet command in <paramref name="directory"/> with the private packages folder and CLI home.</summary>
+    public static ProcessResult DotnetIn(string directory, params string[] args)
     {
-        var (_, packages, _) = Packed.Value;
-        return ProcessResult.Run("dotnet", [verb, project, "-nodeReuse:false", "-v:n", .. args],
-            workingDirectory: Path.GetDirectoryName(project),
+        var (feed, packages, _) = Packed.Value;
+        return ProcessResult.Run("dotnet", args, workingDirectory: directory,
             environment: new Dictionary<string, string>
             {
                 ["NUGET_PACKAGES"] = packages,
+                ["DOTNET_CLI_HOME"] = Path.Combine(Path.GetDirectoryName(feed)!, "cli-home"),
                 ["MSBUILDDISABLENODEREUSE"] = "1",
                 ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+                ["DOTNET_NOLOGO"] = "1",
+                ["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1",
             });
     }
 
@@ -62,5 +77,14 @@ internal static class SdkFixture
                 "-c", "Release", "-o", feed, "--nologo", "-nodeReuse:false"])
             .AssertSuccess("dotnet pack CcImage.Sdk");
         return (feed, packages, version);
+    }
+
+    private static string PackTemplates()
+    {
+        var (feed, _, version) = Packed.Value;
+        ProcessResult.Run("dotnet", ["pack", Path.Combine(TestPaths.RepoRoot, "sdk", "CcImage.Templates", "CcImage.Templates.csproj"),
+                "-c", "Release", "-o", feed, "--nologo", "-nodeReuse:false", $"-p:CcTemplateFeed={feed}"])
+            .AssertSuccess("dotnet pack CcImage.Templates");
+        return Path.Combine(feed, $"CcImage.Templates.{version}.nupkg");
     }
 }

@@ -28,26 +28,38 @@ public class SdkProjectTests
     }
 
     private static string Image(string project) =>
-        Path.Combine(Path.GetDirectoryName(project)!, "bin", "Release", "nvcc_image.qcow2");
+        Path.Combine(Path.GetDirectoryName(project)!, "bin", "Debug", "nvcc_image.qcow2");
 
     private static string Sha256(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
+
+    /// <summary>Asserts <paramref name="image"/> is a clean qcow2 holding a valid GPT with the minimal project's partitions.</summary>
+    internal static void AssertMinimalGptImage(string image)
+    {
+        Assert.IsTrue(File.Exists(image), $"{image} was not written");
+        QemuImg.AssertCheckClean(image);
+        string raw = image + ".raw";
+        QemuImg.Must("convert", "-O", "raw", image, raw);
+        try
+        {
+            string sgdisk = RefTools.Run("sgdisk", "-v", raw).Output;
+            StringAssert.Contains(sgdisk, "No problems found");
+            string json = RefTools.Run("sfdisk", "--json", raw).StandardOutput;
+            var names = System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("partitiontable").GetProperty("partitions")
+                .EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToArray();
+            CollectionAssert.AreEqual(ConfigAndData, names);
+        }
+        finally
+        {
+            File.Delete(raw);
+        }
+    }
 
     [TestMethod]
     public void Build_GlobalJsonPinnedSdk_WritesGptInQcow2()
     {
         string project = NewMinimal("pinned");
         SdkFixture.Dotnet("build", project).AssertSuccess("dotnet build");
-        string image = Image(project);
-        Assert.IsTrue(File.Exists(image), "the base image was not written");
-        QemuImg.AssertCheckClean(image);
-        string raw = image + ".raw";
-        QemuImg.Must("convert", "-O", "raw", image, raw);
-        string sgdisk = RefTools.Run("sgdisk", "-v", raw).Output;
-        StringAssert.Contains(sgdisk, "No problems found");
-        string json = RefTools.Run("sfdisk", "--json", raw).StandardOutput;
-        var names = System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("partitiontable").GetProperty("partitions")
-            .EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToArray();
-        CollectionAssert.AreEqual(ConfigAndData, names);
+        AssertMinimalGptImage(Image(project));
     }
 
     [TestMethod]
@@ -55,7 +67,7 @@ public class SdkProjectTests
     {
         string project = NewMinimal("versioned", MinimalProject.Replace("Sdk=\"CcImage.Sdk\"", "Sdk=\"CcImage.Sdk/$SDKVERSION$\""), pin: false);
         SdkFixture.Dotnet("build", project).AssertSuccess("dotnet build");
-        Assert.IsTrue(File.Exists(Image(project)));
+        AssertMinimalGptImage(Image(project));
     }
 
     [TestMethod]
@@ -106,7 +118,7 @@ public class SdkProjectTests
         Assert.IsTrue(File.Exists(Image(project)));
         SdkFixture.Dotnet("clean", project).AssertSuccess("clean");
         Assert.IsFalse(File.Exists(Image(project)));
-        Assert.IsFalse(Directory.Exists(Path.Combine(Path.GetDirectoryName(project)!, "obj", "Release")));
+        Assert.IsFalse(Directory.Exists(Path.Combine(Path.GetDirectoryName(project)!, "obj", "Debug")));
     }
 
     [TestMethod]
@@ -131,7 +143,7 @@ public class SdkProjectTests
         Assert.AreNotEqual(0, result.ExitCode);
         StringAssert.Contains(result.Output, "error CCIMG1002");
         Assert.IsFalse(File.Exists(Image(project)));
-        Assert.IsEmpty(Directory.GetFiles(Path.Combine(Path.GetDirectoryName(project)!, "bin", "Release")));
+        Assert.IsEmpty(Directory.GetFiles(Path.Combine(Path.GetDirectoryName(project)!, "bin", "Debug")));
     }
 
     [TestMethod]
@@ -192,17 +204,42 @@ public class SdkProjectTests
         StringAssert.Contains(result.Output, "error CCIMG1001");
     }
 
+    /// <summary>qcow2's magic, "QFI\xfb" (qcow2.rst).</summary>
+    private static readonly byte[] Qcow2Magic = [(byte)'Q', (byte)'F', (byte)'I', 0xFB];
+
+    /// <summary>Byte offset of the big-endian cluster_bits field in a qcow2 header (qcow2.rst).</summary>
+    private const int ClusterBitsOffset = 20;
+
     [TestMethod]
-    public void ResizeQcow2_MalformedImage_FailsWithCodeAndLeavesItUntouched()
+    public void ResizeQcow2_NotQcow2_FailsWithBadMagicAndLeavesItUntouched()
     {
-        string project = SdkFixture.CreateProject("resizebad", "<Project Sdk=\"CcImage.Sdk\" />");
+        string project = SdkFixture.CreateProject("resizemagic", "<Project Sdk=\"CcImage.Sdk\" />");
         string image = Path.Combine(Path.GetDirectoryName(project)!, "bad.qcow2");
         byte[] bytes = new byte[4096];
-        "QFI\u00fcnot really"u8.ToArray().CopyTo(bytes, 0);
+        "QFI\u00fcnot really"u8.ToArray().CopyTo(bytes, 0); // ü is C3 BC in UTF-8: not the magic
         File.WriteAllBytes(image, bytes);
         var result = SdkFixture.Dotnet("build", project, "-t:ResizeQcow2", "-p:CcResizeInput=bad.qcow2", "-p:CcImageSize=1G");
         Assert.AreNotEqual(0, result.ExitCode);
-        StringAssert.Matches(result.Output, new System.Text.RegularExpressions.Regex(@"error CCIMG20\d\d: "));
+        StringAssert.Contains(result.Output, "error CCIMG2001: ");
+        Assert.DoesNotContain("   at ", result.Output, "a stack trace was printed");
+        CollectionAssert.AreEqual(bytes, File.ReadAllBytes(image));
+    }
+
+    [TestMethod]
+    public void ResizeQcow2_Qcow2WithDamagedHeader_FailsWithCodeAndLeavesItUntouched()
+    {
+        string project = SdkFixture.CreateProject("resizebad", "<Project Sdk=\"CcImage.Sdk\" />");
+        string image = Path.Combine(Path.GetDirectoryName(project)!, "bad.qcow2");
+        // A real qcow2 image (the magic is right) whose cluster_bits says 2^40-byte clusters.
+        QemuImg.Must("create", "-f", "qcow2", image, "64M");
+        byte[] bytes = File.ReadAllBytes(image);
+        CollectionAssert.AreEqual(Qcow2Magic, bytes[..4]);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(ClusterBitsOffset), 40);
+        File.WriteAllBytes(image, bytes);
+        var result = SdkFixture.Dotnet("build", project, "-t:ResizeQcow2", "-p:CcResizeInput=bad.qcow2", "-p:CcImageSize=1G");
+        Assert.AreNotEqual(0, result.ExitCode);
+        StringAssert.Contains(result.Output, "error CCIMG2004: ");
+        StringAssert.Contains(result.Output, "cluster_bits");
         Assert.DoesNotContain("   at ", result.Output, "a stack trace was printed");
         CollectionAssert.AreEqual(bytes, File.ReadAllBytes(image));
     }

@@ -1,16 +1,13 @@
 // Measurements of real firmware from Debian packages and a real Debian kernel.
 //
-// Why these tests do not rot: the mirror moves on (sid's ovmf-amdsev and bookworm's kernel change every few weeks,
-// and old versions leave the mirror), so exact digests can only be pinned for a known build. Each test therefore
-//  1. checks invariants that hold for every build and would fail if our parsing of real firmware broke (footer
-//     entries, metadata item types, which firmware can measure a kernel, which inputs are refused), and
-//     self-consistency between modes (snp with --snp-ovmf-hash from snp:ovmf-hash equals snp; SEV equals the SHA-256
-//     of the firmware followed by the kernel hashes table laid out independently here from QEMU's struct);
-//  2. compares exact digests with values computed by virtee/sev-snp-measure 0.0.13 for the firmware builds
-//     downloaded when the tests were written, keyed by the firmware's SHA-256; for a newer build (not in the table)
-//     part 1 still runs and the run reports which build had no pinned digests.
+// The firmware builds are pinned (DebianTestPackages: package version and SHA-256), and every exact digest below was
+// computed by virtee/sev-snp-measure 0.0.13 for those builds; a firmware that is not in the table fails the test
+// (it cannot pass by skipping the comparison). Besides the exact digests the tests check invariants that hold for every
+// build (footer entries, metadata item types, which firmware can measure a kernel, which inputs are refused) and
+// self-consistency between modes (snp with --snp-ovmf-hash from snp:ovmf-hash equals snp; SEV equals the SHA-256 of the
+// firmware followed by the kernel hashes table laid out independently here from QEMU's struct).
 // The kernel and initrd of the exact digests are synthetic (the real kernel only enters through its SHA-256); the
-// real kernel is measured in the consistency checks.
+// real kernel, which moves with bookworm's point releases, is measured in the consistency checks.
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -22,8 +19,6 @@ namespace CcImage.Tests.Snp;
 [TestClass]
 public sealed class DebianFirmwareMeasurementTests
 {
-    public TestContext TestContext { get; set; } = null!;
-
     private static string _dir = "";
 
     /// <summary>Digests computed with sev-snp-measure 0.0.13, by firmware SHA-256, then by case name.</summary>
@@ -66,12 +61,22 @@ public sealed class DebianFirmwareMeasurementTests
     private static ulong Sig(string type) => VcpuSignature.TryGetByType(type, out ulong s) ? s : throw new ArgumentException(type);
     private static string Sha256(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
 
-    private void AssertKnown(string firmware, string caseName, byte[] digest)
+    private static void AssertKnown(string firmware, string caseName, byte[] digest)
     {
-        if (KnownBuilds.TryGetValue(Sha256(firmware), out var cases) && cases.TryGetValue(caseName, out string? expected))
-            Assert.AreEqual(expected, Hex(digest), caseName);
-        else
-            TestContext.WriteLine($"{Path.GetFileName(firmware)} ({Sha256(firmware)}) is a build without pinned digests; {caseName} checked for consistency only.");
+        if (!KnownBuilds.TryGetValue(Sha256(firmware), out var cases))
+            Assert.Fail($"{Path.GetFileName(firmware)} ({Sha256(firmware)}) is not a pinned firmware build: pin it in DebianTestPackages and record its digests with sev-snp-measure 0.0.13.");
+        if (!cases.TryGetValue(caseName, out string? expected))
+            Assert.Fail($"No digest recorded for {caseName} of {Path.GetFileName(firmware)}.");
+        Assert.AreEqual(expected, Hex(digest), caseName);
+    }
+
+    [TestMethod]
+    public void PinnedFirmware_IsInTheTableOfRecordedDigests()
+    {
+        Assert.AreEqual(DebianTestPackages.AmdSevSha256, Sha256(DebianTestPackages.AmdSevFirmware));
+        Assert.AreEqual(DebianTestPackages.Ovmf4MCodeSha256, Sha256(DebianTestPackages.Bookworm4MCode));
+        Assert.IsTrue(KnownBuilds.ContainsKey(DebianTestPackages.AmdSevSha256));
+        Assert.IsTrue(KnownBuilds.ContainsKey(DebianTestPackages.Ovmf4MCodeSha256));
     }
 
     [TestMethod]
