@@ -16,6 +16,9 @@ public abstract class PipelineTask : CcTask
     [Required]
     public string ProjectPath { get; set; } = "";
 
+    /// <summary>Where each step lists the files it wrote (CcFileListDir: one folder per output folder).</summary>
+    public string? FileListDirectory { get; set; }
+
     public ITaskItem[] Partitions { get; set; } = [];
     public ITaskItem[] Packages { get; set; } = [];
     public ITaskItem[] Debs { get; set; } = [];
@@ -25,6 +28,7 @@ public abstract class PipelineTask : CcTask
     protected ImageProject Project => new()
     {
         ProjectPath = ProjectPath,
+        FileListDirectory = string.IsNullOrEmpty(FileListDirectory) ? null : FileListDirectory,
         Settings = new ProjectSettings(Settings.Select(s => new KeyValuePair<string, string?>(s.ItemSpec, s.GetMetadata("Value")))),
         Items = new Dictionary<string, IReadOnlyList<ProjectItem>>
         {

@@ -29,6 +29,8 @@ public static class PartitionLayout
 
         string role = project.Settings.Choice("CcRole");
         var partitions = declared.Where(p => ForRole(p, role)).ToList();
+        if (partitions.Count == 0 && declared.Count > 0)
+            throw Diag.Error(nameof(Strings.LayoutNoPartitionForRole), role);
         CheckMountPoints(partitions);
         return partitions;
     }
@@ -53,6 +55,9 @@ public static class PartitionLayout
                 throw Diag.At(file, line, nameof(Strings.LayoutProtectionUnknown), text, name, string.Join(", ", PartitionProtectionNames.All));
             protection = PartitionProtectionNames.Parse(text, name);
         }
+
+        if (spec.Content != null && spec.Image != null)
+            throw Diag.At(file, line, nameof(Strings.PartitionContentConflict), name);
 
         string? mountPoint = null;
         if (spec.MountPoint is { } mp)

@@ -18,7 +18,7 @@ public static class BaseImageStep
         project.Settings.Validate();
         var layout = PartitionLayout.Resolve(project);
         bool bootable = layout.Any(p => p.IsRoot);
-        StageTree? tree = bootable ? RootFsStage.Ensure(context) : null;
+        StageTree? tree = bootable ? RootFsStage.Ensure(context, layout) : null;
         return ImageAssembler.Assemble(context, Name, project.Settings["CcBaseImageName"], layout, tree);
     }
 }

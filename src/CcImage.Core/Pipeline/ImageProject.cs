@@ -13,6 +13,10 @@ public sealed record ImageProject
 
     public required ProjectSettings Settings { get; init; }
 
+    /// <summary>Where each step lists the files it wrote (the SDK's CcFileListDir, one folder per output folder);
+    /// null: filelist/ under the intermediate folder.</summary>
+    public string? FileListDirectory { get; init; }
+
     /// <summary>Items by type (CcPartition, CcPackage, ...); a missing type has none.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<ProjectItem>> Items { get; init; } =
         new Dictionary<string, IReadOnlyList<ProjectItem>>();

@@ -78,6 +78,7 @@ public sealed class PartitionImageBuilder
 
         bool verity = p.Protection == Boot.PartitionProtection.Verity;
         string seed = _project.Seed;
+        var files = fromTree ? PartitionFiles.Of(_project, layout, p) : [];
         var manifest = new CacheManifest("partition", FormatVersion)
             .Add("label", p.Label)
             .Add("size", spec.Size ?? "")
@@ -89,6 +90,7 @@ public sealed class PartitionImageBuilder
             .Add("verity", verity ? $"{p.Verity} sha256 {VerityBlockSize} salt-seed={VeritySeedFor(p)}" : "")
             .Add("tree", fromTree ? $"{workspace!.ContentKey} at {p.MountPoint} without {string.Join(",", SplitMountPoints(layout, p))}" : "")
             .Add("content", content != null ? "tree:" + TreeFingerprint.Compute(content) : "")
+            .Add("files", PartitionFiles.Describe(files))
             .Add("image", image != null ? "sha256:" + Hashing.FileHash.Sha256Hex(image) : "");
 
         var entry = _cache.GetOrCreate(manifest, dir =>
@@ -100,6 +102,8 @@ public sealed class PartitionImageBuilder
                 string? folder = fromTree ? workspace!.FolderFor(p) : content;
                 if (fromTree && content != null)
                     CopyTree(content, folder!); // the project's files on top of the tree's
+                if (files.Count > 0)
+                    PartitionFiles.CopyInto(files, folder!, workspace!.Root, _runner, cancellationToken);
                 long bytes = Ext4Sizing.ResolveBytes(spec.Size, folder, p.Name, journal: !verity);
                 Ext4Image.Build(_runner, folder, data, bytes, DerivedGuid.FileSystem(seed, p.Name), DerivedGuid.HashSeed(seed, p.Name),
                     p.Label, _project.SourceDateEpoch, preserveOwnership: fromTree || IsTrue(spec.PreserveOwnership),

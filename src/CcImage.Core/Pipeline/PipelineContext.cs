@@ -27,7 +27,7 @@ public sealed class PipelineContext
     public string StagesDirectory => Path.Combine(Project.IntermediateDirectory, "stages");
 
     /// <summary>Where each step lists the files it wrote; Clean deletes what they name.</summary>
-    public string FileListDirectory => Path.Combine(Project.IntermediateDirectory, "filelist");
+    public string FileListDirectory => Project.FileListDirectory ?? Path.Combine(Project.IntermediateDirectory, "filelist");
 
     /// <summary>A work folder for <paramref name="step"/>, removed when the step ends.</summary>
     public string WorkDirectory(string step) => Path.Combine(Project.IntermediateDirectory, "work", step);

@@ -14,6 +14,9 @@ public static class ProjectEvaluation
     /// <summary>The item list the SDK builds from the settings table (Include: property name, Value: its value).</summary>
     public const string SettingItemType = "_CcSetting";
 
+    /// <summary>The SDK property naming where steps list the files they wrote.</summary>
+    public const string FileListProperty = "CcFileListDir";
+
     private static readonly HashSet<string> WellKnownMetadata = new(StringComparer.OrdinalIgnoreCase)
     {
         "Identity", "FullPath", "RootDir", "Filename", "Extension", "RelativeDir", "Directory", "RecursiveDir",
@@ -26,7 +29,7 @@ public static class ProjectEvaluation
         CancellationToken cancellationToken)
     {
         string project = Path.GetFullPath(InputFile.Require(projectPath, "PROJECT"));
-        var args = new List<string> { "msbuild", project, "-nologo", $"-getItem:{SettingItemType}" };
+        var args = new List<string> { "msbuild", project, "-nologo", $"-getItem:{SettingItemType}", $"-getProperty:{FileListProperty}" };
         args.AddRange(ImageProject.ItemTypes.Select(t => "-getItem:" + t));
         args.AddRange(properties.Select(p => $"-p:{p.Key}={p.Value}"));
         var result = runner.Run(HostTool.Dotnet, args, workingDirectory: Path.GetDirectoryName(project),
@@ -46,9 +49,12 @@ public static class ProjectEvaluation
                 ? list.EnumerateArray().Select(ToItem).ToList()
                 : [];
         var settings = Read(SettingItemType).Select(s => new KeyValuePair<string, string?>(s.Include, s.Get("Value")));
+        string? fileLists = document.RootElement.TryGetProperty("Properties", out var props)
+            && props.TryGetProperty(FileListProperty, out var fl) ? fl.GetString() : null;
         return new ImageProject
         {
             ProjectPath = projectPath,
+            FileListDirectory = string.IsNullOrEmpty(fileLists) ? null : fileLists,
             Settings = new ProjectSettings(settings),
             Items = ImageProject.ItemTypes.ToDictionary(t => t, Read),
         };

@@ -19,10 +19,12 @@ public static class RootFsStage
     private const string KernelInfoFile = "kernel.json";
 
     /// <summary>The base root filesystem of the project, from the cache or built now.</summary>
-    public static StageTree Ensure(PipelineContext context)
+    /// <param name="layout">The image's layout: CcFile items under a mount point whose partition takes its own files
+    /// (PartitionFiles) go into that partition instead, so changing one does not rebuild the root filesystem.</param>
+    public static StageTree Ensure(PipelineContext context, IReadOnlyList<Layout.LayoutPartition> layout)
     {
         var project = context.Project;
-        var spec = Spec(project);
+        var spec = Spec(project, layout);
         string lockPath = project.Settings.Path("CcPackageLockFile", project.ProjectDirectory)!;
         bool locked = project.Settings.Boolean("CcLockedMode");
         if (File.Exists(lockPath))
@@ -62,7 +64,7 @@ public static class RootFsStage
         (tar, folder, ct) => RootTree.Extract(context.Runner, tar, folder, ct);
 
     /// <summary>The RootFsSpec of the project's settings and items (without the lock).</summary>
-    public static RootFsSpec Spec(ImageProject project)
+    public static RootFsSpec Spec(ImageProject project, IReadOnlyList<Layout.LayoutPartition> layout)
     {
         var s = project.Settings;
         return new RootFsSpec
@@ -75,14 +77,15 @@ public static class RootFsStage
             Architecture = s["CcArchitecture"],
             Packages = project.ItemsOf("CcPackage").Select(p => p.Get("Version") is { } v ? $"{p.Include}={v}" : p.Include).ToList(),
             Debs = project.ItemsOf("CcDeb").Select(d => Path.GetFullPath(d.Include, project.ProjectDirectory)).ToList(),
-            Files = project.ItemsOf("CcFile").Select(f => ExtraFile(f, project.ProjectDirectory)).ToList(),
+            Files = project.ItemsOf("CcFile").Where(f => PartitionFiles.PartitionOf(f, layout) == null)
+                .Select(f => ExtraFile(f, project.ProjectDirectory)).ToList(),
             SourceDateEpoch = project.SourceDateEpoch,
             Locale = s["CcLocale"],
             Timezone = s["CcTimezone"],
         };
     }
 
-    private static RootFsFile ExtraFile(ProjectItem item, string baseDirectory)
+    internal static RootFsFile ExtraFile(ProjectItem item, string baseDirectory)
     {
         string? mode = item.Get("Mode");
         return new RootFsFile(Path.GetFullPath(item.Include, baseDirectory), item.Get("Destination") ?? "")

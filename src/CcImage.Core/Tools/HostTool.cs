@@ -20,6 +20,7 @@ public sealed record HostTool(string Command, string DebianPackage)
     public static readonly HostTool Mount = new("mount", "mount");
     public static readonly HostTool Umount = new("umount", "mount");
     public static readonly HostTool Chroot = new("chroot", "coreutils");
+    public static readonly HostTool Chown = new("chown", "coreutils");
     public static readonly HostTool Unshare = new("unshare", "util-linux");
     public static readonly HostTool Cpio = new("cpio", "cpio");
     public static readonly HostTool Python3 = new("python3", "python3-pip");

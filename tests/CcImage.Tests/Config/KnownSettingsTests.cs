@@ -36,7 +36,8 @@ public class KnownSettingsTests
     [DataRow("Sise", "Size")]
     [DataRow("Label", "PartitionLabel")]
     [DataRow("content", "Content")]
-    [DataRow("Mountpont", null)]
+    [DataRow("Mountpont", "MountPoint")]
+    [DataRow("Colour", null)]
     public void SuggestMetadata_MisspeltOrContained_ReturnsKnownOne(string name, string? expected) =>
         Assert.AreEqual(expected, Repository().SuggestMetadata("CcPartition", name));
 

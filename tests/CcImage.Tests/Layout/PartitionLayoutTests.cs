@@ -127,7 +127,7 @@ public class PartitionLayoutTests
             [Item("root", ("MountPoint", "/")), Item("a", ("MountPoint", "/x/")), Item("b", ("MountPoint", "/x"))]))).Code);
 
     [TestMethod]
-    public void Resolve_RoleFilterLeavesNothing_IsCcimg1101() =>
-        Assert.AreEqual("CCIMG1101", Assert.ThrowsExactly<CcImageException>(() => PartitionLayout.Resolve(Project("server",
+    public void Resolve_RoleFilterLeavesNothing_IsCcimg1222() =>
+        Assert.AreEqual("CCIMG1222", Assert.ThrowsExactly<CcImageException>(() => PartitionLayout.Resolve(Project("server",
             [Item("data", ("Size", "4M"), ("Roles", "client"))]))).Code);
 }

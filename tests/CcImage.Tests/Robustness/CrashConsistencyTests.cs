@@ -155,14 +155,14 @@ public class CrashConsistencyTests
             }
             return project;
         }
-        static string Image(string project) => Path.Combine(Path.GetDirectoryName(project)!, "bin", "Release", "nvcc_image.qcow2");
+        static string Image(string project) => Path.Combine(Path.GetDirectoryName(project)!, "bin", "Debug", "nvcc_image.qcow2");
 
         string reference = Make();
         var clean = Timed(() => SdkFixture.Dotnet("build", reference).AssertSuccess("clean build"));
         byte[] expected = Sha256(Image(reference));
 
         string project = Make();
-        string bin = Path.Combine(Path.GetDirectoryName(project)!, "bin", "Release");
+        string bin = Path.Combine(Path.GetDirectoryName(project)!, "bin", "Debug");
         var random = new Random(3);
         for (int i = 0; i < 3; i++)
         {

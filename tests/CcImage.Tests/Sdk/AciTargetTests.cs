@@ -29,10 +29,10 @@ public sealed class AciTargetTests
             File.WriteAllText(Path.Combine(dir, "server1", "startup", "sub_start.sh"), "echo start\n");
 
             var first = SdkFixture.Dotnet("build", project).AssertSuccess("dotnet build");
-            string aci = Path.Combine(dir, "bin", "Release", "aci");
+            string aci = Path.Combine(dir, "bin", "Debug", "aci");
             foreach (string f in new[] { "image.oci.tar", "template.json", "ccePolicy.rego", "deploy.sh" })
                 Assert.IsTrue(File.Exists(Path.Combine(aci, f)), f + "\n" + first.Output);
-            Assert.IsFalse(File.Exists(Path.Combine(dir, "bin", "Release", "nvcc_image.qcow2")));
+            Assert.IsFalse(File.Exists(Path.Combine(dir, "bin", "Debug", "nvcc_image.qcow2")));
 
             var second = SdkFixture.Dotnet("build", project).AssertSuccess("second dotnet build");
             StringAssert.Contains(second.StandardOutput, "Skipping target \"BuildAciImage\"");

@@ -17,7 +17,7 @@ public partial class SdkDiagnosticsTests
     private static readonly Case[] Cases =
     [
         new("role", "CCIMG1004", "<CcRole>gateway</CcRole>", """<CcPartition Include="data" Size="4M" />"""),
-        new("nopartition", "CCIMG1005", "", ""),
+        new("norole", "CCIMG1222", "<CcRole>server</CcRole>", """<CcPartition Include="data" Size="4M" Roles="client" />"""),
         new("badsize", "CCIMG1002", "", """<CcPartition Include="data" Size="four megs" />"""),
         new("namedup", "CCIMG1103", "", """<CcPartition Include="data" Size="4M" /><CcPartition Include="data" Size="4M" />"""),
         new("roleunknown", "CCIMG1104", "", """<CcPartition Include="data" Role="bogus" Size="4M" />"""),
@@ -37,7 +37,7 @@ public partial class SdkDiagnosticsTests
             <CcPartition Include="data" Size="4M" Uuid="11111111-2222-3333-4444-555555555555" />
             <CcPartition Include="more" Size="4M" Uuid="11111111-2222-3333-4444-555555555555" />
             """),
-        new("sector", "CCIMG1119", "<CcSectorSize>1024</CcSectorSize>", """<CcPartition Include="data" Size="4M" />"""),
+        new("sector", "CCIMG1203", "<CcSectorSize>1024</CcSectorSize>", """<CcPartition Include="data" Size="4M" />"""),
         new("disksmall", "CCIMG1122", "<CcDiskSize>2M</CcDiskSize>", """<CcPartition Include="data" Size="4M" />"""),
         new("boolean", "CCIMG1124", "", """<CcPartition Include="data" Content="config" PreserveOwnership="maybe" />"""),
         new("clustersize", "CCIMG2015", "<CcClusterSize>1000</CcClusterSize>", """<CcPartition Include="data" Size="4M" />"""),

@@ -132,7 +132,7 @@ public class SdkProjectTests
             """);
         var result = SdkFixture.Dotnet("build", project);
         Assert.AreNotEqual(0, result.ExitCode);
-        StringAssert.Contains(result.Output, "error CCIMG1101");
+        StringAssert.Contains(result.Output, "error CCIMG1222");
     }
 
     [TestMethod]

@@ -100,7 +100,7 @@ public class SdkRobustnessTests
     {
         string project = Project("cleantemps", """    <CcPartition Include="a" Size="1M" />""");
         SdkFixture.Dotnet("build", project).AssertSuccess("dotnet build");
-        string bin = Path.Combine(Path.GetDirectoryName(project)!, "bin", "Release");
+        string bin = Path.Combine(Path.GetDirectoryName(project)!, "bin", "Debug");
         // What a SIGKILLed writer leaves: OUT.tmp-<pid>-<random> of a process that no longer runs.
         string stale = Path.Combine(bin, "nvcc_image.qcow2.tmp-999999999-0123456789ab");
         File.WriteAllBytes(stale, new byte[4096]);
