@@ -27,6 +27,7 @@ public static class BootAssets
     public static IReadOnlyList<(string Path, string Asset, UnixFileMode Mode)> RootFiles { get; } =
     [
         ("etc/fstab", "fstab", FileMode),
+        ("etc/default/ccimage", "ccimage-default", FileMode),
         ("usr/lib/ccimage/system-ready", "system-ready.sh", ExecutableMode),
         ("usr/lib/systemd/system/" + ReadyUnitName, ReadyUnitName, FileMode),
     ];

@@ -1,6 +1,7 @@
 // Which kernel modules the initramfs loads for a layout: the disk and ext4 always, dm-verity for verity partitions,
-// dm-crypt and its ciphers for LUKS2, the fw_cfg reader for launch-time keys. Optional modules are CPU accelerators
-// (SHA-NI/AVX2 for sha256, AES-NI) and the virtio entropy source: used when the machine has them.
+// dm-crypt and its ciphers for LUKS2, the fw_cfg reader for launch-time keys and the attestation token. Optional modules
+// are CPU accelerators (SHA-NI/AVX2 for sha256, AES-NI), the virtio entropy source and, without key-file partitions,
+// the fw_cfg reader: used when the machine has them.
 namespace CcImage.Core.Boot;
 
 public static class BootModules
@@ -19,8 +20,8 @@ public static class BootModules
     public static IReadOnlyList<(string Name, bool Optional)> Luks { get; } =
         [("aesni_intel", true), ("ecb", false), ("xts", false), ("dm_crypt", false), ("algif_skcipher", false)];
 
-    /// <summary>/sys/firmware/qemu_fw_cfg, where launch-time keys are read.</summary>
-    public static IReadOnlyList<(string Name, bool Optional)> KeyFile { get; } = [("qemu_fw_cfg", false)];
+    /// <summary>/sys/firmware/qemu_fw_cfg, where launch-time keys and the attestation token are read.</summary>
+    public const string FwCfg = "qemu_fw_cfg";
 
     /// <summary>The modules for <paramref name="layout"/> followed by <paramref name="extra"/>, in that order.</summary>
     public static IReadOnlyList<(string Name, bool Optional)> For(BootLayout layout, IEnumerable<string> extra)
@@ -30,8 +31,8 @@ public static class BootModules
             list.AddRange(Verity);
         if (layout.Uses(PartitionProtection.LuksEphemeral) || layout.Uses(PartitionProtection.LuksKeyfile))
             list.AddRange(Luks);
-        if (layout.Uses(PartitionProtection.LuksKeyfile))
-            list.AddRange(KeyFile);
+        // Required when a key-file partition needs its key; otherwise only for an attestation token, when there is one.
+        list.Add((FwCfg, !layout.Uses(PartitionProtection.LuksKeyfile)));
         list.AddRange(extra.Select(e => (e, false)));
         return list;
     }

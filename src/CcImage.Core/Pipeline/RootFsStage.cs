@@ -17,6 +17,7 @@ public static class RootFsStage
     private const string KernelFile = "vmlinuz";
     private const string LockFile = "packages.lock.json";
     private const string KernelInfoFile = "kernel.json";
+    private const string TarballDigestFile = "rootfs.tar.sha256";
 
     /// <summary>The base root filesystem of the project, from the cache or built now.</summary>
     /// <param name="layout">The image's layout: CcFile items under a mount point whose partition takes its own files
@@ -45,6 +46,7 @@ public static class RootFsStage
             CopyFromTar(Path.Combine(dir, TarballFile), kernel.ImagePath!, Path.Combine(dir, KernelFile));
             File.WriteAllText(Path.Combine(dir, KernelInfoFile), JsonSerializer.Serialize(kernel.Version));
             result.Lock.Write(Path.Combine(dir, LockFile));
+            File.WriteAllText(Path.Combine(dir, TarballDigestFile), result.Sha256);
             resolved = result.Lock;
         }, context.CancellationToken);
 
@@ -52,7 +54,12 @@ public static class RootFsStage
         if (resolved != null && spec.Lock == null)
             context.Cache.Alias(Manifest(spec with { Lock = entryLock }, tools), entry);
         UpdateLockFile(lockPath, entryLock, locked, context.Log);
-        return new StageTree(entry.Key, entry.PathOf(TarballFile))
+        // The tree is known by its content: a build replaying the lock and the build that wrote it share one tree key,
+        // so everything made from the tree (partitions, initramfs) is found in the cache either way.
+        string digest = File.Exists(entry.PathOf(TarballDigestFile))
+            ? File.ReadAllText(entry.PathOf(TarballDigestFile)).Trim()
+            : Hashing.FileHash.Sha256Hex(entry.PathOf(TarballFile));
+        return new StageTree("rootfs-sha256:" + digest, entry.PathOf(TarballFile))
         {
             KernelVersion = JsonSerializer.Deserialize<string>(File.ReadAllText(entry.PathOf(KernelInfoFile))),
             KernelImage = entry.PathOf(KernelFile),

@@ -1,5 +1,5 @@
-// A stage's root tree as the pipeline passes it on: the key of the cache entry that holds it (what every partition and
-// initramfs made from it is keyed by) and the reproducible tarball in that entry.
+// A stage's root tree as the pipeline passes it on: its key (the tarball's content digest: what every partition and
+// initramfs made from it is keyed by) and the reproducible tarball in its cache entry.
 namespace CcImage.Core.Pipeline;
 
 public sealed record StageTree(string Key, string TarPath)

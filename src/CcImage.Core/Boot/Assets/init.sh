@@ -13,6 +13,7 @@ NEWROOT=/sysroot
 STAGING=/run/ccimage/staging
 KEYS=/run/ccimage/keys
 FW_CFG_KEYS=/sys/firmware/qemu_fw_cfg/by_name/opt/ccimage/key
+FW_CFG_TOKEN=/sys/firmware/qemu_fw_cfg/by_name/opt/ccimage/attestation-token/raw
 # How long to wait for the disk's partitions to appear, in tenths of a second.
 PARTITION_WAIT_TENTHS=300
 # A key supplied at launch must be at least this many bytes (it is used as a LUKS2 key file, not a passphrase).
@@ -259,6 +260,17 @@ while read -r kind name label protection mountpoint mode hashlabel hashoffset op
 		luks-keyfile) say "$name luks keyfile ok" ;;
 	esac
 done 3< "$LAYOUT"
+
+# --- an attestation token supplied at launch, for the image's services (never printed) ---
+# QEMU `-fw_cfg name=opt/ccimage/attestation-token,file=TOKEN` → CC_ATTESTATION_TOKEN in /run/ccimage/attestation.env
+# (tmpfs, root only), which units load with EnvironmentFile=; /etc/default/ccimage in the image names that file.
+if [ -r "$FW_CFG_TOKEN" ]; then
+	mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs "$NEWROOT/run" || stop "cannot mount a tmpfs on /run"
+	mkdir -p "$NEWROOT/run/ccimage" && chmod 0700 "$NEWROOT/run/ccimage" || stop "cannot make /run/ccimage"
+	( umask 077 && printf 'CC_ATTESTATION_TOKEN=%s\n' "$(cat "$FW_CFG_TOKEN")" > "$NEWROOT/run/ccimage/attestation.env" ) \
+		|| stop "cannot hand the attestation token over"
+	say "attestation token handed over"
+fi
 
 wipe_keys
 rmmod qemu_fw_cfg 2>/dev/null
