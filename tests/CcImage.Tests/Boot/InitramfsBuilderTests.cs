@@ -78,12 +78,14 @@ public sealed class InitramfsBuilderTests
         Assert.IsTrue(verity.Selection.Files.ContainsKey("usr/sbin/veritysetup"));
         Assert.IsFalse(verity.Selection.Files.ContainsKey("usr/sbin/cryptsetup"));
         Assert.IsFalse(verity.Selection.Files.ContainsKey("usr/sbin/mke2fs"));
-        Assert.IsFalse(verity.Modules.Any(m => m.Name is "dm_crypt" or "qemu_fw_cfg"));
+        Assert.IsFalse(verity.Modules.Any(m => m.Name is "dm_crypt"));
 
         var luks = InitramfsBuilder.Plan(Request(EphemeralOnly));
         Assert.IsFalse(luks.Selection.Files.ContainsKey("usr/sbin/veritysetup"));
         Assert.IsTrue(luks.Selection.Files.ContainsKey("usr/sbin/cryptsetup"));
-        Assert.IsFalse(luks.Modules.Any(m => m.Name is "dm_verity" or "qemu_fw_cfg"));
+        Assert.IsFalse(luks.Modules.Any(m => m.Name is "dm_verity"));
+        // The fw_cfg reader is always there for an attestation token supplied at launch.
+        Assert.IsTrue(luks.Modules.Any(m => m.Name == "qemu_fw_cfg"));
     }
 
     [TestMethod]

@@ -266,7 +266,7 @@ done 3< "$LAYOUT"
 # (tmpfs, root only), which units load with EnvironmentFile=; /etc/default/ccimage in the image names that file.
 if [ -r "$FW_CFG_TOKEN" ]; then
 	mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs "$NEWROOT/run" || stop "cannot mount a tmpfs on /run"
-	mkdir -p "$NEWROOT/run/ccimage" && chmod 0700 "$NEWROOT/run/ccimage" || stop "cannot make /run/ccimage"
+	mkdir -p -m 0700 "$NEWROOT/run/ccimage" || stop "cannot make /run/ccimage"
 	( umask 077 && printf 'CC_ATTESTATION_TOKEN=%s\n' "$(cat "$FW_CFG_TOKEN")" > "$NEWROOT/run/ccimage/attestation.env" ) \
 		|| stop "cannot hand the attestation token over"
 	say "attestation token handed over"
