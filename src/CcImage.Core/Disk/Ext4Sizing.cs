@@ -43,6 +43,22 @@ public static class Ext4Sizing
     }
 
     /// <summary>
+    /// A size for a read-only file system that is never written (no journal): the tree's blocks and inodes, twice the
+    /// inode tables it needs, the group metadata and 2 % slack, rounded up to 1 MiB.
+    /// </summary>
+    public static long TightBytes(string? folder)
+    {
+        var (blocks, inodes) = Count(folder);
+        long data = blocks * BlockSize;
+        long inodeTables = (inodes + ReservedInodes) * 2L * InodeSize;
+        long groupMetadata = (data / (128 * MiB) + 1) * 2 * BlockSize; // bitmaps per 128 MiB block group
+        return RoundToMiB(data + data / 50 + inodeTables + groupMetadata + 4 * MiB);
+    }
+
+    /// <summary><paramref name="bytes"/> rounded up to a whole MiB.</summary>
+    public static long RoundToMiB(long bytes) => (bytes + MiB - 1) / MiB * MiB;
+
+    /// <summary>
     /// The bytes of an ext4 partition holding <paramref name="folder"/>: the given <paramref name="size"/> (checked to
     /// hold the tree, CCIMG1114 otherwise) or, when empty, <see cref="DefaultBytes"/>.
     /// </summary>

@@ -18,12 +18,13 @@ namespace CcImage.Core.Pipeline;
 public sealed class PartitionImageBuilder
 {
     /// <summary>Bump when the bytes this class writes for the same inputs change.</summary>
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
 
     private const string DataFile = "data.img";
     private const string HashFile = "hash.img";
     private const string InfoFile = "partition.json";
     private const int VerityBlockSize = 4096;
+    private const int TightAttempts = 4;
 
     private readonly ImageProject _project;
     private readonly StageCache _cache;
@@ -104,10 +105,24 @@ public sealed class PartitionImageBuilder
                     CopyTree(content, folder!); // the project's files on top of the tree's
                 if (files.Count > 0)
                     PartitionFiles.CopyInto(files, folder!, workspace!.Root, _runner, cancellationToken);
-                long bytes = Ext4Sizing.ResolveBytes(spec.Size, folder, p.Name, journal: !verity);
-                Ext4Image.Build(_runner, folder, data, bytes, DerivedGuid.FileSystem(seed, p.Name), DerivedGuid.HashSeed(seed, p.Name),
-                    p.Label, _project.SourceDateEpoch, preserveOwnership: fromTree || IsTrue(spec.PreserveOwnership),
-                    journal: !verity, cancellationToken);
+                // A read-only (verity) file system without a given Size is made tight: the init reads all of it at boot.
+                // If the tight estimate is short, the next try adds a quarter; the tries are the same for the same tree.
+                bool tight = verity && string.IsNullOrWhiteSpace(spec.Size);
+                long bytes = tight ? Ext4Sizing.TightBytes(folder) : Ext4Sizing.ResolveBytes(spec.Size, folder, p.Name, journal: !verity);
+                for (int attempt = 1; ; attempt++)
+                {
+                    try
+                    {
+                        Ext4Image.Build(_runner, folder, data, bytes, DerivedGuid.FileSystem(seed, p.Name), DerivedGuid.HashSeed(seed, p.Name),
+                            p.Label, _project.SourceDateEpoch, preserveOwnership: fromTree || IsTrue(spec.PreserveOwnership),
+                            journal: !verity, cancellationToken);
+                        break;
+                    }
+                    catch (CcImageException e) when (tight && attempt < TightAttempts && e.Code == Diag.Format(nameof(Strings.Ext4PopulateNoSpace), "", "", "").Code)
+                    {
+                        bytes = Ext4Sizing.RoundToMiB(bytes + bytes / 4);
+                    }
+                }
             }
             else
                 File.Copy(image!, data);
