@@ -3,8 +3,10 @@
 // streams as an IDiskSource (its data extents are the allocated clusters),
 // writes by allocating clusters at the end of the file with exact refcounts (a write over a compressed cluster
 // decompresses it into a new cluster), and grows the virtual size in place. A writable open also checks the refcounts
-// and OFLAG_COPIED flags as strictly as `qemu-img check` before anything is written; every write goes through an
-// undo journal (Caching/UndoJournal), so Rollback — or the next open after a kill — restores the file byte for byte.
+// and OFLAG_COPIED flags as strictly as `qemu-img check` before anything is written, and refuses compressed data that
+// shares a host cluster with anything but compressed data (no in-place write keeps that consistent); every write goes
+// through an undo journal (Caching/UndoJournal), so Rollback — or the next open after a kill — restores the file byte
+// for byte.
 using System.Buffers.Binary;
 using System.IO.Compression;
 using CcImage.Core.Caching;
