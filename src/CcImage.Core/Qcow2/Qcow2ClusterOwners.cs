@@ -69,6 +69,10 @@ internal sealed class Qcow2ClusterOwners
         }
     }
 
+    /// <summary>What owns claimed host cluster <paramref name="cluster"/>, in words ("an L2 table").</summary>
+    public string Describe(long cluster) =>
+        Describe(_dense != null ? (Owner)_dense[cluster] : _sparse!.GetValueOrDefault(cluster));
+
     private static string Describe(Owner owner) => owner switch
     {
         Owner.Header => "the header",

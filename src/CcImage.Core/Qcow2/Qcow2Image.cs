@@ -3,8 +3,10 @@
 // streams as an IDiskSource (its data extents are the allocated clusters),
 // writes by allocating clusters at the end of the file with exact refcounts (a write over a compressed cluster
 // decompresses it into a new cluster), and grows the virtual size in place. A writable open also checks the refcounts
-// and OFLAG_COPIED flags as strictly as `qemu-img check` before anything is written; every write goes through an
-// undo journal (Caching/UndoJournal), so Rollback — or the next open after a kill — restores the file byte for byte.
+// and OFLAG_COPIED flags as strictly as `qemu-img check` before anything is written, and refuses compressed data that
+// shares a host cluster with anything but compressed data (no in-place write keeps that consistent); every write goes
+// through an undo journal (Caching/UndoJournal), so Rollback — or the next open after a kill — restores the file byte
+// for byte.
 using System.Buffers.Binary;
 using System.IO.Compression;
 using CcImage.Core.Caching;
@@ -114,6 +116,9 @@ public sealed class Qcow2Image : IBlockDevice, IDiskSource
         {
             image.PrepareForWriting();
             image.CheckRefcounts(owners);
+            image.RefuseSharedCompressedClusters(owners);
+            if (image._compressedReferences.Count > 0)
+                image._refcounts.ReserveThrough(image._compressedReferences.Keys.Max());
         }
         return image;
     }
@@ -212,6 +217,20 @@ public sealed class Qcow2Image : IBlockDevice, IDiskSource
                     CheckCopied("data cluster", host, (l2 & OflagCopied) != 0);
             }
         }
+    }
+
+    /// <summary>
+    /// Compressed data may share host clusters only with other compressed data (QEMU packs compressed clusters into
+    /// clusters of their own). A host cluster that compressed bytes share with anything else — a data cluster, an L2
+    /// table, other metadata — is refused (CCIMG2510) although `qemu-img check` passes it: a write into either one
+    /// changes the other's bytes, and freeing the compressed data (a write over it) leaves the other at refcount 1 with
+    /// OFLAG_COPIED clear, which `qemu-img check` then calls corruption (QEMU's own writer does exactly that).
+    /// </summary>
+    private void RefuseSharedCompressedClusters(Qcow2ClusterOwners owners)
+    {
+        long shared = _compressedReferences.Keys.Where(owners.IsClaimed).DefaultIfEmpty(-1).Min();
+        if (shared >= 0)
+            throw Diag.Error(nameof(Strings.Qcow2CompressedClusterShared), _path, shared << _header.ClusterBits, owners.Describe(shared));
     }
 
     private void CheckCopied(string what, long offset, bool copied)
@@ -429,16 +448,19 @@ public sealed class Qcow2Image : IBlockDevice, IDiskSource
             }
             else
             {
-                // A new (or preallocated zero) cluster: write it whole so the file covers it.
+                // A new (or preallocated zero) cluster: write it whole so the file covers it. A preallocated cluster
+                // keeps the OFLAG_COPIED bit its entry had: its refcount does not change, and the open checked the
+                // bit against it (a refcount above 1 there can only be a leak, see RefuseSharedCompressedClusters).
                 fullCluster ??= new byte[clusterSize];
                 Array.Clear(fullCluster);
                 data[..n].CopyTo(fullCluster.AsSpan(within));
                 if (l2Offset == 0)
                     l2Offset = AllocateL2(virtualCluster / _header.L2Entries);
+                ulong copied = host == 0 ? OflagCopied : entry & OflagCopied;
                 if (host == 0)
                     host = _refcounts.Allocate(1);
                 WriteFile(fullCluster, host);
-                SetL2Entry(l2Offset, virtualCluster % _header.L2Entries, (ulong)host | OflagCopied);
+                SetL2Entry(l2Offset, virtualCluster % _header.L2Entries, (ulong)host | copied);
                 _allocatedClusters++;
             }
             data = data[n..];

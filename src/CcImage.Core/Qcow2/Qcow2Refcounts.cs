@@ -38,6 +38,12 @@ internal sealed class Qcow2Refcounts
     /// <summary>The first host cluster past everything allocated (new clusters are taken from here).</summary>
     public long EndCluster { get; private set; }
 
+    /// <summary>
+    /// Keeps new clusters past <paramref name="cluster"/>: compressed data may run past the end of the file into
+    /// clusters it holds a reference on, which must not be handed out again.
+    /// </summary>
+    public void ReserveThrough(long cluster) => EndCluster = Math.Max(EndCluster, cluster + 1);
+
     public long TableOffset => _tableOffset;
     public int TableClusters => _tableClusters;
 
