@@ -1,5 +1,5 @@
 // A stage's root tree as the pipeline passes it on: the key of the cache entry that holds it (what every partition and
-// initramfs made from it is keyed by) and the reproducible tarball in that entry.
+// initramfs made from it is keyed by, together with its overlay) and the reproducible tarball in that entry.
 namespace CcImage.Core.Pipeline;
 
 public sealed record StageTree(string Key, string TarPath)
@@ -9,4 +9,7 @@ public sealed record StageTree(string Key, string TarPath)
 
     /// <summary>The tree's kernel image (vmlinuz), kept beside the tarball in the cache entry.</summary>
     public string? KernelImage { get; init; }
+
+    /// <summary>What the stage adds to the tree when its image is assembled (not part of the cached tarball).</summary>
+    public TreeOverlay? Overlay { get; init; }
 }
