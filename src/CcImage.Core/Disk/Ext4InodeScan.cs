@@ -1,6 +1,7 @@
-// Lists the in-use inodes of an ext4 image and their i_mtime by reading the superblock, the group descriptors and the
+// Lists the in-use inodes of an ext4 image, their i_mtime and i_mode, by reading the superblock, the group descriptors and the
 // inode bitmaps (kernel.org "ext4 Data Structures and Algorithms": §3.1 Super Block, §3.4 Block Group Descriptors,
-// §3.5/3.6 Block and inode Bitmaps, §4.1 Index Nodes). Read-only; Ext4Image uses it to normalise timestamps.
+// §3.5/3.6 Block and inode Bitmaps, §4.1 Index Nodes). Read-only; Ext4Image uses it to normalise timestamps, the image
+// tests to find set-user-ID programs.
 using System.Buffers.Binary;
 using Microsoft.Win32.SafeHandles;
 
@@ -28,13 +29,17 @@ public static class Ext4InodeScan
     private const int bg_inode_bitmap_hi = 0x24;
     private const int bg_inode_table_hi = 0x28;
     private const ushort EXT4_BG_INODE_UNINIT = 0x1;
+    private const int i_mode = 0x0;
     private const int i_mtime = 0x10;
 
     /// <summary>The root directory's inode number.</summary>
     public const uint RootInode = 2;
 
-    /// <summary>An in-use inode and its i_mtime (low 32 bits).</summary>
-    public readonly record struct InodeTime(uint Inode, uint MTime);
+    /// <summary>An in-use inode and its i_mtime (low 32 bits); <see cref="Mode"/> is its i_mode (type and permission bits).</summary>
+    public readonly record struct InodeTime(uint Inode, uint MTime)
+    {
+        public ushort Mode { get; init; }
+    }
 
     /// <summary>
     /// Every in-use inode that holds user data: the root directory and all inodes from s_first_ino on
@@ -80,7 +85,7 @@ public static class Ext4InodeScan
                 if (number != RootInode && number < firstIno)
                     continue;
                 ReadExactly(file, inode, tableBlock * blockSize + (long)i * inodeSize);
-                result.Add(new InodeTime(number, U32(inode, i_mtime)));
+                result.Add(new InodeTime(number, U32(inode, i_mtime)) { Mode = BinaryPrimitives.ReadUInt16LittleEndian(inode.AsSpan(i_mode)) });
             }
         }
         return result;

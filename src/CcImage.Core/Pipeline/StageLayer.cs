@@ -40,8 +40,17 @@ public static class StageLayer
                 RootTree.Extract(context.Runner, previous.TarPath, root, ct);
                 using (var chroot = ChrootSession.Open(context.Runner, context.Log, root, ct))
                 {
-                    change(new StageLayerSession(chroot, context, step));
-                    chroot.Close();
+                    var session = new StageLayerSession(chroot, context, step);
+                    try
+                    {
+                        change(session);
+                    }
+                    finally
+                    {
+                        chroot.Close();
+                        foreach (string path in session.PathsToRemove)
+                            RemoveMountPoint(path);
+                    }
                 }
                 EmptyTmp(context, root);
                 ct.ThrowIfCancellationRequested();
@@ -78,6 +87,14 @@ public static class StageLayer
             else
                 File.Delete(entry);
         }
+    }
+
+    private static void RemoveMountPoint(string path)
+    {
+        if (Directory.Exists(path) && new DirectoryInfo(path).LinkTarget == null)
+            Directory.Delete(path);
+        else if (File.Exists(path))
+            File.Delete(path);
     }
 
     private static void TryDelete(PipelineContext context, string work)

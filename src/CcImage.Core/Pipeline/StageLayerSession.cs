@@ -14,6 +14,7 @@ public sealed class StageLayerSession
     public const string ScratchFolder = "/tmp/ccimage-stage";
 
     private readonly ChrootSession _chroot;
+    private readonly List<string> _removeAfterClose = [];
 
     internal StageLayerSession(ChrootSession chroot, PipelineContext context, string step)
     {
@@ -55,6 +56,13 @@ public sealed class StageLayerSession
         bool allowFailure = false, string prefix = "  ")
         => _chroot.Run(command, environment, allowFailure: allowFailure, outputLine: line => Log.Info(prefix + line),
             cancellationToken: CancellationToken);
+
+    /// <summary>An empty file or folder <paramref name="pathInTree"/> (a mount point outside the scratch folder, such as
+    /// /etc/resolv.conf) that StageLayer deletes once everything is unmounted.</summary>
+    public void RemoveAfterClose(string pathInTree) => _removeAfterClose.Add(pathInTree);
+
+    /// <summary>The paths <see cref="RemoveAfterClose"/> named, as the build machine sees them.</summary>
+    internal IEnumerable<string> PathsToRemove => _removeAfterClose.Select(HostPath);
 
     /// <summary>Masks <paramref name="secret"/> (a token in an index URL) in every command line and output line logged.</summary>
     public void AddSecret(string secret)
