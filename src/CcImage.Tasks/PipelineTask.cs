@@ -24,6 +24,9 @@ public abstract class PipelineTask : CcTask
     public ITaskItem[] Debs { get; set; } = [];
     public ITaskItem[] Files { get; set; } = [];
 
+    /// <summary>CcAllowedPort items: the ports the hardened image's firewall opens.</summary>
+    public ITaskItem[] AllowedPorts { get; set; } = [];
+
     /// <summary>The project as Core sees it.</summary>
     protected ImageProject Project => new()
     {
@@ -36,6 +39,7 @@ public abstract class PipelineTask : CcTask
             ["CcPackage"] = Packages.Select(ToItem).ToList(),
             ["CcDeb"] = Debs.Select(ToItem).ToList(),
             ["CcFile"] = Files.Select(ToItem).ToList(),
+            ["CcAllowedPort"] = AllowedPorts.Select(ToItem).ToList(),
         },
     };
 

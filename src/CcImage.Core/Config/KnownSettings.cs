@@ -46,6 +46,7 @@ public sealed partial class KnownSettings
             ["CcPackage"] = ["Version"],
             ["CcDeb"] = [],
             ["CcFile"] = ["Destination", "Mode", "Owner", "Sha256"],
+            [Hardening.AllowedPort.ItemType] = Hardening.AllowedPort.MetadataNames,
         };
 
     /// <summary>

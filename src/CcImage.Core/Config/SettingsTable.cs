@@ -13,6 +13,11 @@ public static class SettingsTable
     /// <summary>SHA-256 of OVMF.amdsev.fd in <see cref="PinnedOvmfVersion"/>.</summary>
     public const string PinnedOvmfSha256 = "3e4fd0b3fe3b2dbe481c3d9e99418a034174f26cbe1f55aa212b0f18c12d2d6f";
 
+    /// <summary>The hardened image's kernel arguments: no merged slabs, zeroed allocations, shuffled pages, a random
+    /// kernel stack offset, no vsyscall page, no debugfs, kernel lockdown (confidentiality; only signed modules).</summary>
+    public const string HardeningKernelCmdline =
+        "slab_nomerge init_on_alloc=1 page_alloc.shuffle=1 randomize_kstack_offset=on vsyscall=none debugfs=off lockdown=confidentiality";
+
     public static IReadOnlyList<Setting> All { get; } =
     [
         // Where results go.
@@ -52,10 +57,35 @@ public static class SettingsTable
         new("CcInitramfsModules", "", SettingKind.Text, Images, "more kernel modules for the initramfs, separated by ; (e.g. nvme;virtio_scsi)"),
         new("CcSkipImageTests", "false", SettingKind.Boolean, None, "skip the checks run on each image after it is written"),
 
-        // ResizeQcow2.
-        new("CcImageSize", "10G", SettingKind.Size, ResizeQcow2, "the virtual size to grow an image to (+5G grows by that much); never shrinks"),
+        // Stage 2: InstallNvflare (docs/install-nvflare.md).
+        new("CcNvflareImageName", "nvflare_cc_image.qcow2", SettingKind.Text, InstallNvflare, "file name of the stage-2 image"),
+        new("CcNvflareVersion", "", SettingKind.Text, InstallNvflare, "NVFlare version pip installs (nvflare==VERSION); set, Build adds InstallNvflare, ResizeQcow2 and HardenImage; empty: stage 1 only (ACI: no NVFlare layer)"),
+        new("CcPythonVersion", "", SettingKind.Text, InstallNvflare, "Python of the virtual environment, 3.9 to 3.12, checked against the distribution's (or CcPythonArchive's); empty: the distribution's"),
+        new("CcPythonArchive", "", SettingKind.Path, InstallNvflare, "an interpreter archive (tar, optionally compressed; bin/python3 at its top or in its one top folder) installed at CcNvflareHome/python instead of the distribution's Python"),
+        new("CcVenvPath", "/opt/nvflare/venv", SettingKind.Text, InstallNvflare, "where the Python virtual environment with NVFlare goes in the image"),
+        new("CcNvflareHome", "/opt/nvflare", SettingKind.Text, Images, "NVFlare's folder in the image: the default layout mounts config, data and dynamic below it"),
+        new("CcUser", "nvflare", SettingKind.Text, InstallNvflare | HardenImage, "the service account the site runs as"),
+        new("CcGroup", "nvflare", SettingKind.Text, InstallNvflare | HardenImage, "the service account's group"),
+        new("CcPipIndexUrl", "", SettingKind.Text, InstallNvflare | HardenImage, "the package index pip installs from; empty: pip's default index, or none when CcPipFindLinks is set"),
+        new("CcPipExtraIndexUrl", "", SettingKind.Text, InstallNvflare | HardenImage, "more package indexes, separated by ;"),
+        new("CcPipFindLinks", "", SettingKind.Path, InstallNvflare | HardenImage, "a local wheelhouse folder pip installs from (with CcPipIndexUrl empty: no index at all)"),
+
+        // ResizeQcow2 (in Build: grows the stage-2 image; HardenImage grows its image the same way).
+        new("CcImageSize", "10G", SettingKind.Size, ResizeQcow2 | HardenImage, "the virtual size to grow an image to (+5G grows by that much); never shrinks"),
         new("CcResizeInput", "", SettingKind.Path, ResizeQcow2, "the qcow2 image -t:ResizeQcow2 grows in place"),
         new("CcResizeGrowGpt", "true", SettingKind.Boolean, ResizeQcow2, "also move the backup GPT and extend the last partition"),
+
+        // Stage 3: HardenImage (docs/harden-image.md).
+        new("CcHardenedImageName", "nvflare_cc_image_hardened.qcow2", SettingKind.Text, HardenImage, "file name of the stage-3 image"),
+        new("CcRequirementsFile", "requirements.txt", SettingKind.Path, HardenImage, "the site's Python requirements (pip install -r); required"),
+        new("CcStartupKit", "", SettingKind.Path, HardenImage, "the site's startup kit folder from nvflare provision: startup/ and local/ go to the config partition"),
+        new("CcSiteServiceName", "nvflare-site", SettingKind.Text, HardenImage, "name of the systemd unit that runs the site"),
+        new("CcSiteCommand", "", SettingKind.Text, HardenImage, "what the site unit runs (a sh command line, as CcUser in the workspace); empty: the startup kit's startup/sub_start.sh"),
+        new("CcInputPartitionSize", "1G", SettingKind.Size, HardenImage, "size of the input partition mounted at /mnt/data/nvflare/input (client images)"),
+        new("CcInputProtection", "none", SettingKind.Choice, HardenImage, "none, or luks-keyfile: the input partition is LUKS2-encrypted with a key file given at launch") { Choices = ["none", "luks-keyfile"] },
+        new("CcOutputPartitionSize", "1G", SettingKind.Size, HardenImage, "size of the output partition mounted at /mnt/data/nvflare/output (server images)"),
+        new("CcOutputProtection", "none", SettingKind.Choice, HardenImage, "none, or luks-keyfile: the output partition is LUKS2-encrypted with a key file given at launch") { Choices = ["none", "luks-keyfile"] },
+        new("CcHardeningKernelCmdline", HardeningKernelCmdline, SettingKind.Text, HardenImage, "kernel arguments the hardened image boots with, before CcKernelCmdline; empty: none"),
 
         // MeasureSnp.
         new("CcOvmf", "", SettingKind.Path, MeasureSnp, "firmware file; empty: OVMF.amdsev.fd from the pinned Debian package"),
@@ -77,9 +107,6 @@ public static class SettingsTable
         new("CcAciBaseRootfs", "", SettingKind.Path, None, "a root filesystem tar (as mmdebstrap writes it) made into the base image"),
         new("CcAciImage", "", SettingKind.Text, None, "image name the container group pulls, REGISTRY/REPOSITORY:TAG"),
         new("CcAciStartupKit", "", SettingKind.Path, None, "the server's startup-kit folder, copied to CcAciNvflareHome/<folder name>"),
-        new("CcNvflareVersion", "", SettingKind.Text, None, "NVFlare version pip installs; empty: no NVFlare layer (ACI)"),
-        new("CcPipFindLinks", "", SettingKind.Path, None, "a local wheelhouse pip installs from (with CcPipIndexUrl empty: no index at all)"),
-        new("CcPipIndexUrl", "", SettingKind.Text, None, "the package index pip installs from"),
         new("CcAciPythonVersion", "", SettingKind.Text, None, "the base image's Python (lib/pythonX.Y/site-packages)") { ComputedDefault = true },
         new("CcAciNvflareHome", "", SettingKind.Text, None, "where NVFlare and the startup kit go in the image") { ComputedDefault = true },
         new("CcAciContainerGroupName", "", SettingKind.Text, None, "default of the template's containerGroupName parameter") { ComputedDefault = true },

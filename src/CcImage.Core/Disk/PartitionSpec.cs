@@ -50,10 +50,14 @@ public sealed record PartitionSpec(string Name)
     /// <summary>For verity: <c>partition</c> (hash tree in a sibling partition, the default) or <c>appended</c>.</summary>
     public string? VerityHash { get; init; }
 
+    /// <summary>Mount options the booted image mounts the partition with, comma-separated (e.g. <c>ro,noexec</c>): <c>ro</c>
+    /// mounts it read-only, the others are added to <c>nodev,nosuid</c>. Ignored for the root.</summary>
+    public string? MountOptions { get; init; }
+
     /// <summary>The metadata names of the CcPartition item, one per property above (Label is PartitionLabel: MSBuild reserves Label).</summary>
     public static IReadOnlyList<string> MetadataNames { get; } =
         ["Size", "Content", "Image", "Type", "Role", "PartitionLabel", "Uuid", "Attributes", "Filesystem", "PreserveOwnership",
-         "MountPoint", "Protection", "Roles", "VerityHash"];
+         "MountPoint", "Protection", "Roles", "VerityHash", "MountOptions"];
 
     /// <summary>
     /// A spec from an item's Include and a metadata lookup (e.g. MSBuild's ITaskItem.GetMetadata); empty values count as unset.
@@ -77,6 +81,7 @@ public sealed record PartitionSpec(string Name)
             Protection = Get("Protection"),
             Roles = Get("Roles"),
             VerityHash = Get("VerityHash"),
+            MountOptions = Get("MountOptions"),
         };
     }
 }

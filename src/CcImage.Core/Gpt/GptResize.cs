@@ -93,13 +93,20 @@ public static class GptResize
             grown.BackupPartitionEntryLBA, grown.LastUsableLBA, arrayCrc);
 
         var writes = new List<DiskWrite>();
-        // Backup first (entries, then header), then the primary, then the stale old backup header, then the MBR.
+        // Backup first (entries, then header), then the primary, then the stale old backup header and entries, then the MBR.
         AddIfChanged(disk, writes, grown.BackupPartitionEntryLBA * sectorSize, entries);
         AddIfChanged(disk, writes, grown.LastLBA * sectorSize, backupHeader);
         AddIfChanged(disk, writes, grown.PartitionEntryLBA * sectorSize, entries);
         AddIfChanged(disk, writes, GptTable.PrimaryHeaderLBA * sectorSize, primaryHeader);
         if (oldBackupLBA != grown.LastLBA)
-            AddIfChanged(disk, writes, oldBackupLBA * sectorSize, new byte[sectorSize]); // no stale 'EFI PART' inside the usable area
+        {
+            // No stale 'EFI PART' inside the usable area, nor the stale entry array before it (only where the old table kept
+            // it outside every partition): the partition extended over them (one formatted at boot) must read as zeros.
+            AddIfChanged(disk, writes, oldBackupLBA * sectorSize, new byte[sectorSize]);
+            long oldArrayLBA = oldBackupLBA - (arrayBytes + sectorSize - 1) / sectorSize;
+            if (oldArrayLBA > old.LastUsableLBA && oldArrayLBA < grown.BackupPartitionEntryLBA)
+                AddIfChanged(disk, writes, oldArrayLBA * sectorSize, new byte[arrayBytes]);
+        }
         byte[] lba0 = new byte[ProtectiveMbr.MbrSize];
         disk.ReadAt(0, lba0);
         byte[]? mbr = ProtectiveMbr.PlanGrowth(lba0, oldDiskSectors, diskSectors, description);

@@ -1,5 +1,5 @@
 // Reads files and inode facts out of an ext4 image with debugfs (e2fsprogs), without mounting it: a file's text, and
-// a path's type, mode, owner and symlink target as `debugfs stat` reports them.
+// a path's type, mode, owner and symlink target as `debugfs stat` reports them, a folder's names, an inode's path.
 using System.Globalization;
 using System.Text.RegularExpressions;
 using CcImage.Core.Tools;
@@ -16,6 +16,27 @@ public sealed partial class Ext4Inspector(ToolRunner runner, string image)
         var result = runner.Run(HostTool.Debugfs, ["-R", $"cat \"{path}\"", image], allowFailure: true);
         return result.StandardError.Contains("not found", StringComparison.OrdinalIgnoreCase) ? null : result.StandardOutput;
     }
+
+    /// <summary>The names in the folder <paramref name="path"/> (without . and ..), or an empty list when it does not exist.</summary>
+    public IReadOnlyList<string> List(string path)
+    {
+        // `ls -p` prints one /inode/mode/uid/gid/name/size/ line per entry.
+        var result = runner.Run(HostTool.Debugfs, ["-R", $"ls -p \"{path}\"", image], allowFailure: true);
+        return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split('/')).Where(f => f.Length >= 7).Select(f => f[5])
+            .Where(n => n is not ("." or "..") && n.Length > 0).ToList();
+    }
+
+    /// <summary>The path of inode <paramref name="inode"/> (debugfs ncheck), or null.</summary>
+    public string? PathOf(uint inode)
+    {
+        var result = runner.Run(HostTool.Debugfs, ["-R", $"ncheck {inode}", image], allowFailure: true);
+        return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(l => l.Split('\t', 2)).Where(f => f.Length == 2).Select(f => f[1].Trim()).FirstOrDefault();
+    }
+
+    /// <summary>The image file this inspector reads.</summary>
+    public string Image => image;
 
     /// <summary>The inode facts of <paramref name="path"/>, or null when it does not exist.</summary>
     public InodeFacts? Stat(string path)

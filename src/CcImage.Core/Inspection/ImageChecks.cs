@@ -2,11 +2,14 @@
 // written and read from the image itself: the GPT holds exactly the layout's partitions for the site's role with the
 // right types, verity pairs verify against the recorded root hashes and carry UUIDs from them, every built ext4 file
 // system is clean, partitions formatted at boot hold no data, and the root filesystem has no swap entry, UTC, an
-// English locale, the declared packages, and the owners and modes the boot contract needs. Failures are collected and
-// reported together (CCIMG4201).
+// English locale, the declared packages, and the owners and modes the boot contract needs; for the NVFlare stages the
+// virtual environment, NVFlare, the service account and its folders (NvflareRootChecks), and for the hardened image
+// every hardening rule (HardenedRootChecks). Failures are collected and reported together (CCIMG4201).
+using System.Text;
 using CcImage.Core.Boot;
 using CcImage.Core.Diagnostics;
 using CcImage.Core.Gpt;
+using CcImage.Core.Hardening;
 using CcImage.Core.Layout;
 using CcImage.Core.Pipeline;
 using CcImage.Core.Tools;
@@ -16,6 +19,7 @@ namespace CcImage.Core.Inspection;
 
 public static class ImageChecks
 {
+
     /// <summary>Runs every check on the image of <paramref name="record"/>; throws CCIMG4201 listing what failed.</summary>
     public static IReadOnlyList<string> Run(StageRecord record, ImageProject project, ToolRunner runner, string workDirectory,
         CancellationToken cancellationToken)
@@ -26,11 +30,16 @@ public static class ImageChecks
         try
         {
             using var disk = new DiskImageReader(record.Image);
-            CheckStructure(record, project, disk, failures, passed);
-            foreach (var p in record.Partitions)
+            var layout = StageLayouts.For(project, record.Step);
+            CheckStructure(record, project, layout, disk, failures, passed);
+            if (record.Step == HardenImageStep.Name)
+                HardenedRootChecks.RunLayout(record.Partitions, project, record.Cmdline, failures, passed);
+            // The root first: the checks of other partitions read its group database.
+            var groups = new StringBuilder();
+            foreach (var p in record.Partitions.OrderBy(p => p.MountPoint == "/" ? 0 : 1))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                CheckPartition(p, disk, runner, workDirectory, project, failures, passed, cancellationToken);
+                CheckPartition(p, record.Step, layout, disk, runner, workDirectory, project, groups, failures, passed, cancellationToken);
             }
         }
         finally
@@ -42,9 +51,10 @@ public static class ImageChecks
         return passed;
     }
 
-    private static void CheckStructure(StageRecord record, ImageProject project, DiskImageReader disk, List<string> failures, List<string> passed)
+    private static void CheckStructure(StageRecord record, ImageProject project, IReadOnlyList<LayoutPartition> layout, DiskImageReader disk,
+        List<string> failures, List<string> passed)
     {
-        var expected = PartitionLayout.Resolve(project).SelectMany(p => p.Protection == PartitionProtection.Verity && p.Verity == VerityPlacement.Partition
+        var expected = layout.SelectMany(p => p.Protection == PartitionProtection.Verity && p.Verity == VerityPlacement.Partition
             ? new[] { p.Label, p.Label + "-verity" } : [p.Label]).ToList();
         var actual = disk.Gpt.Partitions.OrderBy(e => e.StartingLBA).Select(e => e.PartitionName).ToList();
         if (!expected.SequenceEqual(actual))
@@ -58,8 +68,9 @@ public static class ImageChecks
             failures.Add($"the root partition has type {rootEntry.PartitionTypeGUID}, not the x86-64 root type");
     }
 
-    private static void CheckPartition(StageRecord.RecordedPartition p, DiskImageReader disk, ToolRunner runner, string work,
-        ImageProject project, List<string> failures, List<string> passed, CancellationToken cancellationToken)
+    private static void CheckPartition(StageRecord.RecordedPartition p, string step, IReadOnlyList<LayoutPartition> layout, DiskImageReader disk,
+        ToolRunner runner, string work, ImageProject project, StringBuilder groups, List<string> failures, List<string> passed,
+        CancellationToken cancellationToken)
     {
         if (disk.Find(p.Label) is not { } entry)
             return; // reported by the structure check
@@ -90,8 +101,19 @@ public static class ImageChecks
                 else
                     passed.Add($"'{p.Name}' file system is clean");
             }
+            bool nvflare = step is InstallNvflareStep.Name or HardenImageStep.Name;
             if (p.MountPoint == "/")
-                RootFilesystemChecks.Run(new Ext4Inspector(runner, data), project, failures, passed);
+            {
+                var root = new Ext4Inspector(runner, data);
+                RootFilesystemChecks.Run(root, project, failures, passed);
+                if (nvflare)
+                    NvflareRootChecks.Run(root, project, failures, passed);
+                if (step == HardenImageStep.Name)
+                    HardenedRootChecks.Run(root, project, layout, failures, passed);
+                groups.Append(root.ReadText("/etc/group"));
+            }
+            else if (nvflare && p.MountPoint == Nvflare.ImagePath.Absolute(project.Settings["CcNvflareHome"], "CcNvflareHome") + "/" + Nvflare.NvflareHomeLayout.ConfigFolder)
+                NvflareRootChecks.RunConfig(new Ext4Inspector(runner, data), groups.ToString(), project, failures, passed);
         }
         finally
         {

@@ -11,13 +11,20 @@ namespace CcImage.Core.Layout;
 
 public static class PartitionLayout
 {
-    /// <summary>Where the default layout puts NVFlare's partitions (CcNvflareHome's default).</summary>
+    /// <summary>CcNvflareHome's default: where the default layout puts NVFlare's partitions.</summary>
     public const string DefaultNvflareHome = "/opt/nvflare";
 
     private static readonly string[] RoleNames = ["server", "client", "all"];
 
     /// <summary>The validated partitions of <paramref name="project"/> for its role, in disk order.</summary>
-    public static IReadOnlyList<LayoutPartition> Resolve(ImageProject project)
+    public static IReadOnlyList<LayoutPartition> Resolve(ImageProject project) => Resolve(project, Default(project));
+
+    /// <summary>Whether the project declares its own partitions (CcPartition items or CcLayoutFile).</summary>
+    public static bool IsDeclared(ImageProject project) =>
+        project.ItemsOf("CcPartition").Count > 0 || project.Settings.Optional("CcLayoutFile") != null;
+
+    /// <summary>As <see cref="Resolve(ImageProject)"/>, with <paramref name="defaults"/> when the project declares no partitions.</summary>
+    public static IReadOnlyList<LayoutPartition> Resolve(ImageProject project, IReadOnlyList<PartitionSpec> defaults)
     {
         var declared = new List<LayoutPartition>();
         if (project.Settings.Path("CcLayoutFile", project.ProjectDirectory) is { } layoutFile)
@@ -25,7 +32,7 @@ public static class PartitionLayout
         declared.AddRange(project.ItemsOf("CcPartition").Select(item =>
             Validate(PartitionSpec.FromMetadata(item.Include, item.Get), item.File, item.Line)));
         if (declared.Count == 0)
-            declared.AddRange(Default(project).Select(spec => Validate(spec, project.ProjectPath, 0)));
+            declared.AddRange(defaults.Select(spec => Validate(spec, project.ProjectPath, 0)));
 
         string role = project.Settings.Choice("CcRole");
         var partitions = declared.Where(p => ForRole(p, role)).ToList();
@@ -36,14 +43,18 @@ public static class PartitionLayout
     }
 
     /// <summary>The guide's layout: root and config verity-protected, dynamic encrypted at every boot, data for clients.</summary>
-    public static IReadOnlyList<PartitionSpec> Default(ImageProject project) =>
-    [
-        new("root") { MountPoint = "/", Protection = "verity" },
-        new("config") { MountPoint = DefaultNvflareHome + "/config", Protection = "verity" },
-        new("data") { MountPoint = DefaultNvflareHome + "/data", Protection = "none", Roles = "client", Size = project.Settings["CcDataPartitionSize"] },
-        // Last, so ResizeQcow2's growth goes to the partition formatted at boot.
-        new("dynamic") { MountPoint = DefaultNvflareHome + "/dynamic", Protection = "luks-ephemeral", Size = project.Settings["CcDynamicPartitionSize"] },
-    ];
+    public static IReadOnlyList<PartitionSpec> Default(ImageProject project)
+    {
+        string home = Nvflare.ImagePath.Absolute(project.Settings["CcNvflareHome"], "CcNvflareHome");
+        return
+        [
+            new("root") { MountPoint = "/", Protection = "verity" },
+            new("config") { MountPoint = home + "/config", Protection = "verity" },
+            new("data") { MountPoint = home + "/data", Protection = "none", Roles = "client", Size = project.Settings["CcDataPartitionSize"] },
+            // Last, so ResizeQcow2's growth goes to the partition formatted at boot.
+            new("dynamic") { MountPoint = home + "/dynamic", Protection = "luks-ephemeral", Size = project.Settings["CcDynamicPartitionSize"] },
+        ];
+    }
 
     private static LayoutPartition Validate(PartitionSpec spec, string? file, int line)
     {

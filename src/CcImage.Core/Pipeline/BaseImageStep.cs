@@ -19,6 +19,10 @@ public static class BaseImageStep
         var layout = PartitionLayout.Resolve(project);
         bool bootable = layout.Any(p => p.IsRoot);
         StageTree? tree = bootable ? RootFsStage.Ensure(context, layout) : null;
-        return ImageAssembler.Assemble(context, Name, project.Settings["CcBaseImageName"], layout, tree);
+        var record = ImageAssembler.Assemble(context, Name, project.Settings["CcBaseImageName"], layout, tree);
+        // The base tree's key, which the later stages' MSBuild inputs watch (they layer on this tree).
+        if (tree != null)
+            InstallNvflareStep.WriteTreeKey(context, Name, tree);
+        return record;
     }
 }

@@ -24,7 +24,9 @@ public static class BootChainStage
             // The appended tree starts where the ext4 file system ends; the layout only needs a placeholder until it is built.
             HashOffset = p.Protection == PartitionProtection.Verity && p.Verity == VerityPlacement.Appended
                 ? offsets.GetValueOrDefault(p.Name) ?? Verity.VerityParameters.OffsetAlignment : null,
-            MountOptions = p.IsRoot ? null : DefaultMountOptions,
+            ReadOnly = !p.IsRoot && DeclaredOptions(p).Contains("ro"),
+            MountOptions = p.IsRoot ? null : string.Join(',', DefaultMountOptions.Split(',')
+                .Concat(DeclaredOptions(p).Where(o => o is not ("ro" or "rw"))).Distinct(StringComparer.Ordinal)),
         }).ToList();
         return new BootLayout(partitions)
         {
@@ -32,8 +34,14 @@ public static class BootChainStage
         }.Validate();
     }
 
+    /// <summary>The partition's own MountOptions (CcPartition metadata), lower-case, in order.</summary>
+    private static IEnumerable<string> DeclaredOptions(LayoutPartition p) =>
+        (p.Spec.MountOptions ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(o => o.ToLowerInvariant());
+
+    /// <param name="cmdlineBeforeUser">Kernel arguments a stage adds before CcKernelCmdline (e.g. HardenImage's kernel hardening).</param>
     public static BootFiles Build(PipelineContext context, StageTree tree, TreeWorkspace workspace,
-        IReadOnlyList<LayoutPartition> layout, IReadOnlyList<BuiltPartition> built)
+        IReadOnlyList<LayoutPartition> layout, IReadOnlyList<BuiltPartition> built, string? cmdlineBeforeUser = null)
     {
         var project = context.Project;
         var boot = Layout(project, layout, built);
@@ -54,7 +62,9 @@ public static class BootChainStage
 
         var rootHashes = built.Where(b => b.RootHash != null && b.Layout.MountPoint != null)
             .ToDictionary(b => b.Layout.Name, b => b.RootHash!, StringComparer.Ordinal);
-        string cmdline = KernelCommandLine.Build(boot, rootHashes, project.Settings.Optional("CcKernelCmdline"));
+        string? extra = string.Join(' ', new[] { cmdlineBeforeUser, project.Settings.Optional("CcKernelCmdline") }
+            .Where(a => !string.IsNullOrWhiteSpace(a)));
+        string cmdline = KernelCommandLine.Build(boot, rootHashes, extra.Length == 0 ? null : extra);
         return new BootFiles(tree.KernelImage!, entry.PathOf(InitrdFile), cmdline);
     }
 }

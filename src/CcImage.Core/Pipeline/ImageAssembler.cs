@@ -19,8 +19,9 @@ public static class ImageAssembler
     public const string KernelFileName = "vmlinuz";
     public const string InitrdFileName = "initrd.img";
 
+    /// <param name="cmdlineBeforeUser">Kernel arguments the stage adds before CcKernelCmdline (HardenImage's kernel hardening).</param>
     public static StageRecord Assemble(PipelineContext context, string step, string imageName,
-        IReadOnlyList<LayoutPartition> layout, StageTree? tree)
+        IReadOnlyList<LayoutPartition> layout, StageTree? tree, string? cmdlineBeforeUser = null)
     {
         var project = context.Project;
         var settings = project.Settings;
@@ -63,7 +64,7 @@ public static class ImageAssembler
         BootFiles? boot = null;
         if (tree != null)
         {
-            boot = BootChainStage.Build(context, tree, workspace!, layout, built);
+            boot = BootChainStage.Build(context, tree, workspace!, layout, built, cmdlineBeforeUser);
             string kernel = context.OutputPath(KernelFileName);
             string initrd = context.OutputPath(InitrdFileName);
             OutputFiles.CopyIfChanged(boot.Kernel, kernel);

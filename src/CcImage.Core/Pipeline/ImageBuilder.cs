@@ -1,7 +1,8 @@
 // The one entry point of the image pipeline, shared by the MSBuild tasks (one step per target) and `ccimage build`
 // (every step in order), as dotnet/sdk's container targets and `containerize` share one builder. The order of the
-// steps lives here and in docs/sdk.md: BuildBaseImage → (InstallNvflare → ResizeQcow2 → HardenImage) → MeasureSnp →
-// manifest.json. Each step finds what earlier steps left in their stage records.
+// steps lives here and in docs/sdk.md: BuildBaseImage → (InstallNvflare → ResizeQcow2 → HardenImage, when
+// CcNvflareVersion is set) → MeasureSnp → manifest.json. Each step finds what earlier steps left in their stage records;
+// each NVFlare stage layers on the previous stage's cached tree, never on its image.
 using CcImage.Core.Diagnostics;
 using CcImage.Core.Inspection;
 
@@ -20,6 +21,15 @@ public static class ImageBuilder
         {
             case BaseImageStep.Name:
                 BaseImageStep.Run(context);
+                break;
+            case InstallNvflareStep.Name:
+                InstallNvflareStep.Run(context);
+                break;
+            case ResizeStep.Name:
+                ResizeStep.Run(context);
+                break;
+            case HardenImageStep.Name:
+                HardenImageStep.Run(context);
                 break;
             case MeasureStep.Name:
                 MeasureStep.Run(context);
@@ -71,6 +81,14 @@ public static class ImageBuilder
         var context = new PipelineContext(project, log, cancellationToken);
         var record = BaseImageStep.Run(context);
         TestImage(context, record);
+        if (InstallNvflareStep.AppliesTo(project))
+        {
+            record = InstallNvflareStep.Run(context);
+            TestImage(context, record);
+            ResizeStep.Run(context);
+            record = HardenImageStep.Run(context);
+            TestImage(context, record);
+        }
         if (record.Kernel != null || project.Settings.Optional("CcKernel") != null)
             MeasureStep.Run(context, record);
         WriteManifest(context);

@@ -12,7 +12,7 @@ public static class MeasureStep
     public const string MeasurementFileName = "expected-measurement.json";
 
     /// <summary>Image steps in pipeline order; the last one with a record is the image that boots.</summary>
-    public static readonly IReadOnlyList<string> ImageSteps = [BaseImageStep.Name];
+    public static readonly IReadOnlyList<string> ImageSteps = [BaseImageStep.Name, InstallNvflareStep.Name, HardenImageStep.Name];
 
     public static ExpectedMeasurement Run(PipelineContext context, StageRecord? stage = null)
     {

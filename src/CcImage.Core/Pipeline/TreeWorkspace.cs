@@ -1,5 +1,5 @@
-// A stage tree extracted into a work folder and split by the layout's mount points, made only when a partition or the
-// initramfs has to be built (a build served from the cache extracts nothing). A partition built from the tree at a
+// A stage tree extracted into a work folder (with the stage's overlay applied) and split by the layout's mount points,
+// made only when a partition or the initramfs has to be built (a build served from the cache extracts nothing). A partition built from the tree at a
 // mount point gets that subtree, moved out of the root's tree, whose mount point stays as an empty folder; partitions
 // formatted at boot keep their subtree in the root filesystem, where the init copies it from at every boot.
 using CcImage.Core.Boot;
@@ -17,6 +17,7 @@ public sealed class TreeWorkspace : IDisposable
     private readonly CancellationToken _cancellationToken;
     private readonly BootLayout _bootLayout;
     private string? _root;
+    private string? _contentKey;
 
     /// <param name="extract">Extracts a tarball (first argument) into an empty folder (second), keeping owners and modes.</param>
     public TreeWorkspace(StageTree tree, IReadOnlyList<LayoutPartition> layout, BootLayout bootLayout, string workDirectory,
@@ -32,13 +33,20 @@ public sealed class TreeWorkspace : IDisposable
 
     /// <summary>
     /// The key of the tree as the partitions and the initramfs see it: the stage tree, plus the boot contract's files
-    /// and the layout's mount points, which Prepare writes into it.
+    /// and the layout's mount points, which Prepare writes into it, and the stage's overlay.
     /// </summary>
-    public string ContentKey => new CacheManifest("tree-content", 1)
-        .Add("tree", _tree.Key)
-        .Add("boot-assets", BootAssets.RootFilesHash)
-        .Add("mount-points", string.Join(",", _layout.Where(p => p.MountPoint != null).Select(p => p.MountPoint).Order(StringComparer.Ordinal)))
-        .Key;
+    public string ContentKey => _contentKey ??= ComputeContentKey();
+
+    private string ComputeContentKey()
+    {
+        var manifest = new CacheManifest("tree-content", 1)
+            .Add("tree", _tree.Key)
+            .Add("boot-assets", BootAssets.RootFilesHash)
+            .Add("mount-points", string.Join(",", _layout.Where(p => p.MountPoint != null).Select(p => p.MountPoint).Order(StringComparer.Ordinal)));
+        if (_tree.Overlay is { } overlay)
+            manifest.Add("overlay", overlay.Key);
+        return manifest.Key;
+    }
 
     /// <summary>True for partitions whose files come out of the root tree into their own file system.</summary>
     public static bool TakesSubtree(LayoutPartition p) => p.MountPoint is { } m && m != "/" && !p.FormattedAtBoot;
@@ -63,6 +71,8 @@ public sealed class TreeWorkspace : IDisposable
         Directory.CreateDirectory(root);
         Directory.CreateDirectory(Path.Combine(_work, "parts"));
         _extract(_tree.TarPath, root, _cancellationToken);
+        // What the stage adds at assembly (its role's folders, a startup kit), before the tree is split by mount point.
+        _tree.Overlay?.ApplyTo(root);
         // The root filesystem's side of the boot contract: the ready unit, an fstab that mounts nothing, every mount point.
         BootAssets.InstallInto(root, _bootLayout);
         // Deeper mount points first, so /a/b is split off before /a.

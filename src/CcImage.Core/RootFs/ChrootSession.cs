@@ -6,6 +6,7 @@
 // order, also after a failed or cancelled command: it first kills any process still running inside the tree (a
 // daemon a command left behind keeps mounts busy), then unmounts, falling back to a lazy unmount, and reports what it
 // could not unmount (CCIMG4132) rather than leave a mount that a later delete of the tree would follow into the host.
+// BindReadOnly shows a host folder or file inside the tree, read-only (a wheelhouse for pip), unmounted with the rest.
 // Needs root (CCIMG4130).
 using System.Diagnostics;
 using CcImage.Core.Diagnostics;
@@ -88,6 +89,50 @@ public sealed class ChrootSession : IDisposable
         arguments.AddRange(command);
         return _runner.Run(HostTool.Chroot, arguments, timeout: timeout, allowFailure: allowFailure,
             cancellationToken: cancellationToken, outputLine: outputLine);
+    }
+
+    /// <summary>
+    /// Makes the host's folder or file <paramref name="hostPath"/> visible, read-only, at the absolute path
+    /// <paramref name="pathInTree"/> (a bind mount, remounted read-only), until the session closes. Missing folders on
+    /// the way are created; an existing part of the path that is a symbolic link or not a folder is CCIMG4131, so the
+    /// mount can never land outside the tree. The mount point itself (an empty folder or file) stays in the tree: the
+    /// caller puts it in a scratch folder it deletes after <see cref="Close"/>.
+    /// </summary>
+    public void BindReadOnly(string hostPath, string pathInTree, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        string source = Path.GetFullPath(hostPath);
+        bool folder = Directory.Exists(source);
+        if (!folder && !File.Exists(source))
+            throw Diag.Error(nameof(Strings.RootTreeSourceMissing), source);
+        var parts = pathInTree.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (!pathInTree.StartsWith('/') || parts.Length == 0 || parts.Any(p => p is "." or ".."))
+            throw new ArgumentException($"'{pathInTree}' is not an absolute path below the tree's root.", nameof(pathInTree));
+        string current = Root;
+        foreach (string part in parts[..^1])
+        {
+            current = Path.Combine(current, part);
+            var info = new DirectoryInfo(current);
+            if (info.LinkTarget != null || File.Exists(current))
+                throw Diag.Error(nameof(Strings.ChrootMountPointUnsafe), current, info.LinkTarget != null ? "a symbolic link" : "a file");
+            if (!info.Exists)
+                Directory.CreateDirectory(current);
+        }
+        string target = Path.Combine(current, parts[^1]);
+        var status = Cpio.UnixFileStatus.TryGet(target);
+        if (status != null && (status.Type != (folder ? Cpio.UnixFileStatus.TypeDirectory : Cpio.UnixFileStatus.TypeRegular)
+                               || (folder ? Directory.EnumerateFileSystemEntries(target).Any() : status.Size != 0)))
+            throw Diag.Error(nameof(Strings.ChrootMountPointUnsafe), target, "already in use");
+        if (status == null)
+        {
+            if (folder)
+                Directory.CreateDirectory(target);
+            else
+                File.WriteAllBytes(target, []);
+        }
+        Mount(["--bind", source, target], target, cancellationToken);
+        _runner.Run(HostTool.Mount, ["-o", "remount,bind,ro", target], cancellationToken: cancellationToken);
+        _log.Detail($"Mounted {source} read-only at {pathInTree} in {Root}");
     }
 
     /// <summary>As <see cref="Close"/>, reporting a mount it could not remove as a warning instead of throwing.</summary>
