@@ -46,6 +46,7 @@ public sealed partial class KnownSettings
             ["CcPackage"] = ["Version"],
             ["CcDeb"] = [],
             ["CcFile"] = ["Destination", "Mode", "Owner", "Sha256"],
+            ["CcAllowedPort"] = ["Direction", "Protocol"],
         };
 
     /// <summary>

@@ -7,7 +7,7 @@ namespace CcImage.Core.Pipeline;
 public sealed record ImageProject
 {
     /// <summary>The item types a project can declare, each documented in docs/properties.md.</summary>
-    public static readonly IReadOnlyList<string> ItemTypes = ["CcPartition", "CcPackage", "CcDeb", "CcFile"];
+    public static readonly IReadOnlyList<string> ItemTypes = ["CcPartition", "CcPackage", "CcDeb", "CcFile", "CcAllowedPort"];
 
     public required string ProjectPath { get; init; }
 

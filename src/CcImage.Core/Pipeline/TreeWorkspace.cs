@@ -30,15 +30,21 @@ public sealed class TreeWorkspace : IDisposable
         _cancellationToken = cancellationToken;
     }
 
+    /// <summary>CcRootOverlay: a folder laid over the tree after the boot assets (RootOverlay), or null.</summary>
+    public string? Overlay { get; init; }
+
     /// <summary>
-    /// The key of the tree as the partitions and the initramfs see it: the stage tree, plus the boot contract's files
-    /// and the layout's mount points, which Prepare writes into it.
+    /// The key of the tree as the partitions and the initramfs see it: the stage tree, plus the boot contract's files,
+    /// the layout's mount points and the overlay, which Prepare writes into it.
     /// </summary>
-    public string ContentKey => new CacheManifest("tree-content", 1)
+    public string ContentKey => _contentKey ??= new CacheManifest("tree-content", 1)
         .Add("tree", _tree.Key)
         .Add("boot-assets", BootAssets.RootFilesHash)
         .Add("mount-points", string.Join(",", _layout.Where(p => p.MountPoint != null).Select(p => p.MountPoint).Order(StringComparer.Ordinal)))
+        .Add("overlay", Overlay is { } overlay ? "tree:" + RootOverlay.Fingerprint(overlay) : null)
         .Key;
+
+    private string? _contentKey;
 
     /// <summary>True for partitions whose files come out of the root tree into their own file system.</summary>
     public static bool TakesSubtree(LayoutPartition p) => p.MountPoint is { } m && m != "/" && !p.FormattedAtBoot;
@@ -65,6 +71,8 @@ public sealed class TreeWorkspace : IDisposable
         _extract(_tree.TarPath, root, _cancellationToken);
         // The root filesystem's side of the boot contract: the ready unit, an fstab that mounts nothing, every mount point.
         BootAssets.InstallInto(root, _bootLayout);
+        if (Overlay != null)
+            RootOverlay.Apply(root, Overlay);
         // Deeper mount points first, so /a/b is split off before /a.
         foreach (var p in _layout.Where(TakesSubtree).OrderByDescending(p => p.MountPoint!.Length))
         {
