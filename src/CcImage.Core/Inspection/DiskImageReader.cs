@@ -26,11 +26,25 @@ public sealed class DiskImageReader : IDisposable
     /// <summary>The entry named <paramref name="name"/> (GPT PartitionName), or null.</summary>
     public GptPartitionEntry? Find(string name) => Gpt.Partitions.FirstOrDefault(p => p.PartitionName == name);
 
-    /// <summary>True when the partition has any allocated data in the image (a partition formatted at boot has none).</summary>
+    /// <summary>True when the partition holds any non-zero byte in the image (a partition formatted at boot has none).
+    /// Allocated clusters are read where they overlap the partition: a cluster it shares with a neighbour (e.g. the
+    /// backup GPT after a partition that fills the disk) counts only for the partition's own bytes.</summary>
     public bool HasData(GptPartitionEntry entry)
     {
         long start = entry.StartingLBA * Gpt.SectorSize, end = (entry.EndingLBA + 1) * Gpt.SectorSize;
-        return _image.DataExtents().Any(e => e.Offset < end && e.Offset + e.Length > start);
+        var buffer = new byte[CopyChunk];
+        foreach (var extent in _image.DataExtents().Where(e => e.Offset < end && e.Offset + e.Length > start))
+        {
+            long from = Math.Max(extent.Offset, start), to = Math.Min(extent.Offset + extent.Length, end);
+            for (long at = from; at < to; at += CopyChunk)
+            {
+                int n = (int)Math.Min(CopyChunk, to - at);
+                _image.ReadAt(at, buffer.AsSpan(0, n));
+                if (buffer.AsSpan(0, n).ContainsAnyExcept((byte)0))
+                    return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>Copies a partition into <paramref name="destination"/>, leaving unallocated ranges as holes.</summary>

@@ -10,6 +10,7 @@
 //   on the measured kernel command line. docs/nvflare-provisioning.md describes the result.
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using CcImage.Core.Caching;
 using CcImage.Core.Config;
 using CcImage.Core.Diagnostics;
@@ -197,7 +198,10 @@ public sealed record CvmSite(CvmSiteFacts Facts, ImageProject Project)
             .Add("ports-in", string.Join(",", config.AllowedPorts))
             .Add("ports-out", string.Join(",", config.AllowedOutPorts))
             .Add("hosts", string.Join(",", config.HostsEntries.Select(h => $"{h.Name}={h.Address}")))
-            .Add("issuers", JsonSerializer.Serialize(config.Issuers.Select(i => new { i.Id, i.Path, i.TokenExpiration, Args = i.Args.ToJsonString() })))
+            .Add("issuers", new JsonArray(config.Issuers.Select(i => (JsonNode)new JsonObject
+            {
+                ["id"] = i.Id, ["path"] = i.Path, ["token_expiration"] = i.TokenExpiration, ["args"] = i.Args.DeepClone(),
+            }).ToArray()).ToJsonString())
             .Add("check-frequency", config.CheckFrequency.ToString(CultureInfo.InvariantCulture))
             .Add("class-allow-list", string.Join(",", config.ClassAllowList))
             .Add("user-config", string.Join(",", userConfig))
@@ -218,7 +222,7 @@ public sealed record CvmSite(CvmSiteFacts Facts, ImageProject Project)
         {
             try
             {
-                var saved = JsonSerializer.Deserialize<RememberedArchive>(File.ReadAllText(remembered));
+                var saved = JsonSerializer.Deserialize(File.ReadAllText(remembered), PipelineJsonContext.Default.RememberedArchive);
                 if (saved?.Stamp == stamp && saved.Info is { } info)
                     return info;
             }
@@ -228,11 +232,11 @@ public sealed record CvmSite(CvmSiteFacts Facts, ImageProject Project)
             }
         }
         var read = DockerArchiveInfo.Read(path, cancellationToken);
-        AtomicFile.WriteAllText(remembered, JsonSerializer.Serialize(new RememberedArchive(stamp, read)));
+        AtomicFile.WriteAllText(remembered, JsonSerializer.Serialize(new RememberedArchive(stamp, read), PipelineJsonContext.Default.RememberedArchive));
         return read;
     }
 
-    private sealed record RememberedArchive(string Stamp, DockerArchiveInfo? Info);
+    internal sealed record RememberedArchive(string Stamp, DockerArchiveInfo? Info);
 
     /// <summary>The archive in the workload partition's folder: a hard link (or a copy) of the file, with its mode and time,
     /// kept while the source's size and time are unchanged.</summary>

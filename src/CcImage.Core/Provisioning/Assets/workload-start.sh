@@ -6,6 +6,7 @@
 # line on the console.
 set -eu
 
+# shellcheck source=/dev/null # written per site by the build
 . /etc/ccimage/workload.env
 
 say() {
@@ -22,7 +23,16 @@ mkdir -p "$CCIMAGE_VAULT/containers/storage" "$CCIMAGE_VAULT/containers/tmp" "$C
 export TMPDIR="$CCIMAGE_VAULT/containers/tmp"
 
 if ! podman image exists "$CCIMAGE_WORKLOAD_IMAGE"; then
-	podman load --quiet --input "$CCIMAGE_WORKLOAD_ARCHIVE" >/dev/null || fail "podman could not load $CCIMAGE_WORKLOAD_ARCHIVE"
+	archive=$CCIMAGE_WORKLOAD_ARCHIVE
+	case "$archive" in
+		*.gz)
+			# podman would unpack a compressed archive into /var/tmp, which is read-only here: unpack it on /vault.
+			archive=$TMPDIR/image.tar
+			gzip -dc "$CCIMAGE_WORKLOAD_ARCHIVE" > "$archive" || fail "cannot decompress $CCIMAGE_WORKLOAD_ARCHIVE"
+			;;
+	esac
+	podman load --quiet --input "$archive" >/dev/null || fail "podman could not load $CCIMAGE_WORKLOAD_ARCHIVE"
+	[ "$archive" = "$CCIMAGE_WORKLOAD_ARCHIVE" ] || rm -f "$archive"
 fi
 loaded=$(podman image inspect --format '{{.Id}}' "$CCIMAGE_WORKLOAD_IMAGE" 2>/dev/null) || fail "the archive does not hold image $CCIMAGE_WORKLOAD_IMAGE"
 [ "$loaded" = "$CCIMAGE_WORKLOAD_IMAGE" ] || fail "loaded image $loaded is not $CCIMAGE_WORKLOAD_IMAGE"
