@@ -20,6 +20,7 @@ public abstract class PipelineTask : CcTask
     public ITaskItem[] Packages { get; set; } = [];
     public ITaskItem[] Debs { get; set; } = [];
     public ITaskItem[] Files { get; set; } = [];
+    public ITaskItem[] AllowedPorts { get; set; } = [];
 
     /// <summary>The project as Core sees it.</summary>
     protected ImageProject Project => new()
@@ -32,6 +33,7 @@ public abstract class PipelineTask : CcTask
             ["CcPackage"] = Packages.Select(ToItem).ToList(),
             ["CcDeb"] = Debs.Select(ToItem).ToList(),
             ["CcFile"] = Files.Select(ToItem).ToList(),
+            ["CcAllowedPort"] = AllowedPorts.Select(ToItem).ToList(),
         },
     };
 
