@@ -15,7 +15,8 @@ packages=(
   qemu-system-x86     # qemu-system-x86_64: boot tests of the initramfs and disk (TCG, SeaBIOS)
   kmod                # modprobe: reference for kernel module load order
   binutils            # readelf: reference for ELF interpreter and dynamic section
-  busybox-static      # busybox sh -n: syntax check of the initramfs init
+  busybox-static      # busybox sh -n: syntax check of the initramfs init; the static /bin/sh of the provisioning tests' workload image
+  shellcheck          # launch_vm.sh and the provisioning scripts pass shellcheck
   skopeo              # reads the ACI image archives (oci-archive:, docker-archive:) and the pushed image
   docker-registry     # a real OCI distribution registry on loopback for the ACI push tests
   python3 python3-pip # pip installs NVFlare into the ACI image layer

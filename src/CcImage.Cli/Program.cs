@@ -19,6 +19,8 @@ static int RunCommandLine(string[] args)
         MeasureCommand.Create(),
         BuildCommand.Create(),
         AciCommand.Create(),
+        BuildCvmCommand.Create(),
+        HostCheckCommand.Create(),
     };
 
     var parsed = root.Parse(args);

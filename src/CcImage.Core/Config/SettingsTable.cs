@@ -119,6 +119,15 @@ public static class SettingsTable
         new("CcAciRegistryTokenEnv", "", SettingKind.Text, None, "environment variable holding the registry token (never a property value)"),
         new("CcAciRegistryTokenFile", "", SettingKind.Path, None, "file holding the registry token"),
         new("CcAciRegistryInsecureHttp", "false", SettingKind.Boolean, None, "push over plain HTTP (a local test registry)"),
+        // NVFlare provisioning: cc_config sites (ccimage build-cvm, CcProjectFile), launch_vm.sh and the bundle (docs/nvflare-provisioning.md).
+        new("CcRootOverlay", "", SettingKind.Path, Images, "a folder laid over the root file system when an image is assembled (a site's /etc/hosts, units, settings), without rebuilding the root file system stage"),
+        new("CcVmId", "", SettingKind.Text, None, "the VM's id: the bundle folder cvm_<id> (build-cvm derives it from the site and its inputs and puts vm_id=<id> on the measured command line)"),
+        new("CcProjectFile", "", SettingKind.Path, None, "an NVFlare project.yml: Build makes one image per participant with a cc_config, in parallel, each in $(CcOutputDir)<site>/"),
+        new("CcStartupKitsDir", "", SettingKind.Path, None, "with CcProjectFile: the folder holding a startup kit per participant (NVFlare's prod_NN), each used as the site's user_config nvflare"),
+        new("CcCvmBundle", "false", SettingKind.Boolean, None, "also write launch_vm.sh, README.txt and the bundle cvm_<id>.tgz into the output folder"),
+        new("CcLaunchMemory", "8G", SettingKind.Size, None, "memory launch_vm.sh gives the VM unless --memory says otherwise (not part of the measurement)"),
+        new("CcSnpPolicy", "0x30000", SettingKind.Text, None, "the SEV-SNP guest policy launch_vm.sh passes to QEMU (0x30000: SMT allowed, no debugging, no migration agent)"),
+        new("CcGpuMechanism", "none", SettingKind.Choice, None, "nvidia_cc: launch_vm.sh passes the host's NVIDIA GPU to the VM (VFIO) after checking no host driver holds it") { Choices = ["none", "nvidia_cc"] },
     ];
 
     private static readonly Dictionary<string, Setting> ByName = All.ToDictionary(s => s.Name, StringComparer.Ordinal);

@@ -63,6 +63,13 @@ public sealed record AllowedPort(int First, int Last, PortDirection Direction, s
         return parts.Length == 1 || (int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int bits) && bits <= max);
     }
 
+    /// <summary>The inbound ports a launcher forwards from the host to the guest, as protocol:port (tcp:8002), every port
+    /// of a range, each once, in declaration order.</summary>
+    public static IReadOnlyList<string> Forwarded(IEnumerable<AllowedPort> ports) =>
+        ports.Where(p => p.Direction == PortDirection.In)
+            .SelectMany(p => Enumerable.Range(p.First, p.Last - p.First + 1).Select(n => $"{p.Protocol}:{n.ToString(CultureInfo.InvariantCulture)}"))
+            .Distinct().ToList();
+
     /// <summary>Whether Address is an IPv6 address or prefix.</summary>
     public bool IsIpv6 => Address != null && Address.Contains(':', StringComparison.Ordinal);
 

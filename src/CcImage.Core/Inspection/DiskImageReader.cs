@@ -26,16 +26,14 @@ public sealed class DiskImageReader : IDisposable
     /// <summary>The entry named <paramref name="name"/> (GPT PartitionName), or null.</summary>
     public GptPartitionEntry? Find(string name) => Gpt.Partitions.FirstOrDefault(p => p.PartitionName == name);
 
-    /// <summary>
-    /// True when the partition holds any non-zero byte in the image (a partition formatted at boot has none). Only the
-    /// allocated clusters are read; a cluster shared with a neighbour (the backup GPT right after a partition that was
-    /// grown to the end of the disk) counts only for its bytes inside the partition.
-    /// </summary>
+    /// <summary>True when the partition holds any non-zero byte in the image (a partition formatted at boot has none).
+    /// Allocated clusters are read where they overlap the partition: a cluster it shares with a neighbour (e.g. the
+    /// backup GPT after a partition that fills the disk) counts only for the partition's own bytes.</summary>
     public bool HasData(GptPartitionEntry entry)
     {
         long start = entry.StartingLBA * Gpt.SectorSize, end = (entry.EndingLBA + 1) * Gpt.SectorSize;
         var buffer = new byte[CopyChunk];
-        foreach (var extent in _image.DataExtents())
+        foreach (var extent in _image.DataExtents().Where(e => e.Offset < end && e.Offset + e.Length > start))
         {
             long from = Math.Max(extent.Offset, start), to = Math.Min(extent.Offset + extent.Length, end);
             for (long at = from; at < to; at += CopyChunk)

@@ -23,6 +23,13 @@ public static class ArtifactManifest
             .Select(f => new Artifact(Path.GetRelativePath(root, f).Replace('\\', '/'), new FileInfo(f).Length, FileHash.Sha256Hex(f)))
             .OrderBy(a => a.Name, StringComparer.Ordinal)
             .ToList();
+        AtomicFile.WriteAllBytes(Path.Combine(root, FileName), ToJson(artifacts));
+        return artifacts;
+    }
+
+    /// <summary>The manifest.json bytes for <paramref name="artifacts"/>, in the order given.</summary>
+    public static byte[] ToJson(IEnumerable<Artifact> artifacts)
+    {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
@@ -40,7 +47,6 @@ public static class ArtifactManifest
             json.WriteEndObject();
         }
         buffer.WriteByte((byte)'\n');
-        AtomicFile.WriteAllBytes(Path.Combine(root, FileName), buffer.ToArray());
-        return artifacts;
+        return buffer.ToArray();
     }
 }

@@ -6,6 +6,7 @@ using System.Globalization;
 using CcImage.Core.Boot;
 using CcImage.Core.Caching;
 using CcImage.Core.Config;
+using CcImage.Core.Diagnostics;
 using CcImage.Core.Disk;
 using CcImage.Core.Layout;
 
@@ -27,7 +28,10 @@ public static class ImageAssembler
         var settings = project.Settings;
         var ct = context.CancellationToken;
         using var workspace = tree == null ? null
-            : new TreeWorkspace(tree, layout, BootChainStage.Layout(project, layout), context.WorkDirectory(step), RootFsStage.Extract(context), ct);
+            : new TreeWorkspace(tree, layout, BootChainStage.Layout(project, layout), context.WorkDirectory(step), RootFsStage.Extract(context), ct)
+            {
+                Overlay = RootOverlayFolder(project),
+            };
 
         var built = new PartitionImageBuilder(project, context.Cache, context.Runner, context.Log)
             .Build(layout, tree, workspace, ct);
@@ -95,6 +99,15 @@ public static class ImageAssembler
             File.Delete(cmdlinePath);
         FileList.Write(context, step, outputs);
         return record;
+    }
+
+    /// <summary>CcRootOverlay as an absolute folder (CCIMG1302 when it is not one), or null.</summary>
+    private static string? RootOverlayFolder(ImageProject project)
+    {
+        string? overlay = project.Settings.Path("CcRootOverlay", project.ProjectDirectory);
+        if (overlay != null && !Directory.Exists(overlay))
+            throw Diag.Error(nameof(Strings.RootOverlayNotFolder), overlay);
+        return overlay;
     }
 
     private static int ClusterSize(ProjectSettings settings)

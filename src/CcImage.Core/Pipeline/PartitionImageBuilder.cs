@@ -214,9 +214,9 @@ public sealed class PartitionImageBuilder
         }
     }
 
-    private sealed class PartitionInfo
+    internal sealed class PartitionInfo
     {
-        public static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+        public static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, TypeInfoResolver = PipelineJsonContext.Default };
         public long DataBytes { get; set; }
         public long? HashOffset { get; set; }
         public string? RootHash { get; set; }

@@ -44,7 +44,7 @@ public static class RootFsStage
             var kernel = result.Kernels.FirstOrDefault(k => k.ImagePath != null)
                 ?? throw Diag.Error(nameof(Strings.RootFsNoKernel), string.Join(", ", spec.Packages.Take(12)));
             CopyFromTar(Path.Combine(dir, TarballFile), kernel.ImagePath!, Path.Combine(dir, KernelFile));
-            File.WriteAllText(Path.Combine(dir, KernelInfoFile), JsonSerializer.Serialize(kernel.Version));
+            File.WriteAllText(Path.Combine(dir, KernelInfoFile), JsonSerializer.Serialize(kernel.Version, PipelineJsonContext.Default.String));
             result.Lock.Write(Path.Combine(dir, LockFile));
             File.WriteAllText(Path.Combine(dir, TarballDigestFile), result.Sha256);
             resolved = result.Lock;
@@ -61,7 +61,7 @@ public static class RootFsStage
             : Hashing.FileHash.Sha256Hex(entry.PathOf(TarballFile));
         return new StageTree("rootfs-sha256:" + digest, entry.PathOf(TarballFile))
         {
-            KernelVersion = JsonSerializer.Deserialize<string>(File.ReadAllText(entry.PathOf(KernelInfoFile))),
+            KernelVersion = JsonSerializer.Deserialize(File.ReadAllText(entry.PathOf(KernelInfoFile)), PipelineJsonContext.Default.String),
             KernelImage = entry.PathOf(KernelFile),
         };
     }

@@ -15,6 +15,7 @@ public sealed record StageRecord
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        TypeInfoResolver = PipelineJsonContext.Default,
     };
 
     public required string Step { get; init; }

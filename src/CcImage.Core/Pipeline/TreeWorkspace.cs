@@ -31,9 +31,12 @@ public sealed class TreeWorkspace : IDisposable
         _cancellationToken = cancellationToken;
     }
 
+    /// <summary>CcRootOverlay: a folder laid over the tree after the boot assets (RootOverlay), or null.</summary>
+    public string? Overlay { get; init; }
+
     /// <summary>
-    /// The key of the tree as the partitions and the initramfs see it: the stage tree, plus the boot contract's files
-    /// and the layout's mount points, which Prepare writes into it, and the stage's overlay.
+    /// The key of the tree as the partitions and the initramfs see it: the stage tree, plus the boot contract's files,
+    /// the layout's mount points, the stage's overlay and the site's root overlay, which Prepare writes into it.
     /// </summary>
     public string ContentKey => _contentKey ??= ComputeContentKey();
 
@@ -43,10 +46,13 @@ public sealed class TreeWorkspace : IDisposable
             .Add("tree", _tree.Key)
             .Add("boot-assets", BootAssets.RootFilesHash)
             .Add("mount-points", string.Join(",", _layout.Where(p => p.MountPoint != null).Select(p => p.MountPoint).Order(StringComparer.Ordinal)));
-        if (_tree.Overlay is { } overlay)
-            manifest.Add("overlay", overlay.Key);
+        if (_tree.Overlay is { } stageOverlay)
+            manifest.Add("overlay", stageOverlay.Key);
+        if (Overlay is { } rootOverlay)
+            manifest.Add("root-overlay", "tree:" + RootOverlay.Fingerprint(rootOverlay));
         return manifest.Key;
     }
+
 
     /// <summary>True for partitions whose files come out of the root tree into their own file system.</summary>
     public static bool TakesSubtree(LayoutPartition p) => p.MountPoint is { } m && m != "/" && !p.FormattedAtBoot;
@@ -75,6 +81,8 @@ public sealed class TreeWorkspace : IDisposable
         _tree.Overlay?.ApplyTo(root);
         // The root filesystem's side of the boot contract: the ready unit, an fstab that mounts nothing, every mount point.
         BootAssets.InstallInto(root, _bootLayout);
+        if (Overlay != null)
+            RootOverlay.Apply(root, Overlay);
         // Deeper mount points first, so /a/b is split off before /a.
         foreach (var p in _layout.Where(TakesSubtree).OrderByDescending(p => p.MountPoint!.Length))
         {

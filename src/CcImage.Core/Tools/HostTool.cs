@@ -26,4 +26,5 @@ public sealed record HostTool(string Command, string DebianPackage)
     public static readonly HostTool Python3 = new("python3", "python3-pip");
     public static readonly HostTool QemuSystemX86 = new("qemu-system-x86_64", "qemu-system-x86");
     public static readonly HostTool Dotnet = new("dotnet", "dotnet-sdk (the .NET SDK)");
+    public static readonly HostTool Sh = new("sh", "dash");
 }
