@@ -1,7 +1,7 @@
 // One port (or range) the hardened image's firewall opens, from a CcAllowedPort item: Include is the port or range
 // (8002, 8000-8010; several separated by ;), Direction in (default: connections to the site, NVFlare's allowed_ports)
 // or out (connections the site makes, allowed_out_ports), Protocol tcp (default) or udp, and optionally Address, the
-// remote IPv4/IPv6 address or prefix the rule is limited to. Anything else is CCIMG1262 naming the item.
+// remote IPv4/IPv6 address or prefix the rule is limited to. Anything else is CCIMG1261 naming the item.
 using System.Globalization;
 using System.Net;
 using CcImage.Core.Diagnostics;

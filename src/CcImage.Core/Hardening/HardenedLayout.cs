@@ -4,7 +4,7 @@
 // /mnt/data/nvflare/output, each a plain ext4 file system or, with CcInputProtection/CcOutputProtection=luks-keyfile,
 // LUKS2 with a key file given at launch; config, data, input and output are mounted noexec (their content is never
 // run). A project with its own partitions keeps them, but a client image may not mount the output folder nor a server
-// image the input folder (CCIMG1265).
+// image the input folder (CCIMG1264).
 using CcImage.Core.Diagnostics;
 using CcImage.Core.Disk;
 using CcImage.Core.Layout;

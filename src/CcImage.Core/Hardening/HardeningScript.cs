@@ -65,7 +65,7 @@ public static partial class HardeningScript
     /// <summary>SHA-256 (hex) of the script's text.</summary>
     public static string Hash(string script) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(script))).ToLowerInvariant();
 
-    /// <summary>CcSiteServiceName as a unit name without ".service" (CCIMG1263 when systemd would not accept it).</summary>
+    /// <summary>CcSiteServiceName as a unit name without ".service" (CCIMG1262 when systemd would not accept it).</summary>
     public static string ServiceName(string text)
     {
         string name = text.Trim();

@@ -131,10 +131,11 @@ public static class HardenedRootChecks
         };
         Check(failures, passed, $"data mounts of a {role} image: input {(input ? "yes" : "no")}, output {(output ? "yes" : "no")}", ok,
             $"a {role} image mounts {(role == "client" ? HardenedLayout.OutputMountPoint : HardenedLayout.InputMountPoint)}");
-        string arguments = project.Settings.Optional("CcHardeningKernelCmdline") ?? "";
-        Check(failures, passed, "the kernel command line carries the kernel hardening",
-            cmdline != null && (" " + cmdline + " ").Contains(" " + arguments + " ", StringComparison.Ordinal),
-            $"the kernel command line lacks '{arguments}'");
+        var arguments = (project.Settings.Optional("CcHardeningKernelCmdline") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var onCommandLine = (cmdline ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+        var missing = arguments.Where(a => !onCommandLine.Contains(a)).ToList();
+        Check(failures, passed, "the kernel command line carries the kernel hardening", cmdline != null && missing.Count == 0,
+            $"the kernel command line lacks '{string.Join(' ', missing)}'");
     }
 
     /// <summary>Regular files with S_ISUID or S_ISGID, found by reading every inode of the file system.</summary>

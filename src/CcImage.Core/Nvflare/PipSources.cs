@@ -24,7 +24,7 @@ public sealed record PipSources
 
     public bool FindLinksIsFolder => FindLinks != null && !IsUrl(FindLinks);
 
-    /// <summary>The sources of the project's settings; CCIMG4310 when a wheelhouse folder does not exist.</summary>
+    /// <summary>The sources of the project's settings; CCIMG4309 when a wheelhouse folder does not exist.</summary>
     public static PipSources From(ImageProject project)
     {
         var s = project.Settings;

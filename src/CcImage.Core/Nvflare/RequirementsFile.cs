@@ -52,7 +52,7 @@ public sealed partial class RequirementsFile
     /// <summary>Credentials found in URLs of the file, for masking.</summary>
     public IReadOnlyList<string> Secrets => _secrets;
 
-    /// <summary>Reads and rewrites <paramref name="path"/> (CCIMG1259 when it is missing, CCIMG1260 for a missing local file it names).</summary>
+    /// <summary>Reads and rewrites <paramref name="path"/> (CCIMG1258 when it is missing, CCIMG1259 for a missing local file it names).</summary>
     public static RequirementsFile Read(string path)
     {
         string full = System.IO.Path.GetFullPath(path);

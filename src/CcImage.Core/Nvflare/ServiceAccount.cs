@@ -13,7 +13,7 @@ public sealed partial record ServiceAccount(string User, string Group)
 {
     public const string NoLoginShell = "/usr/sbin/nologin";
 
-    /// <summary>CcUser and CcGroup of the project, checked (CCIMG1258).</summary>
+    /// <summary>CcUser and CcGroup of the project, checked (CCIMG1257).</summary>
     public static ServiceAccount From(ImageProject project) =>
         new(Check(project.Settings["CcUser"], "CcUser"), Check(project.Settings["CcGroup"], "CcGroup"));
 

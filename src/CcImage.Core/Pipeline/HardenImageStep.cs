@@ -123,6 +123,14 @@ public static class HardenImageStep
         };
         var result = session.Run(["/bin/sh", HardeningScript.PathInImage], environment, allowFailure: true, prefix: "  ");
         if (result.ExitCode != 0)
-            throw Diag.Error(nameof(Strings.HardeningFailed), ServiceAccount.LastLine(result.StandardError + "\n" + result.StandardOutput));
+            throw Diag.Error(nameof(Strings.HardeningFailed), FailureLine(result.StandardError + "\n" + result.StandardOutput));
     }
+
+    /// <summary>The script's own "hardening: FAILED: …" line when it wrote one, else the last line it printed.</summary>
+    private static string FailureLine(string output) =>
+        output.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.StartsWith(HardeningFailedPrefix, StringComparison.Ordinal))
+            ?? ServiceAccount.LastLine(output);
+
+    /// <summary>How system_hardening.sh starts the line that says why it stopped.</summary>
+    private const string HardeningFailedPrefix = "hardening: FAILED:";
 }

@@ -84,7 +84,7 @@ public static partial class InstallNvflareStep
         return version;
     }
 
-    /// <summary>CCIMG1264 unless the layout has a root filesystem for the stage to change.</summary>
+    /// <summary>CCIMG1263 unless the layout has a root filesystem for the stage to change.</summary>
     public static void RequireRoot(IReadOnlyList<LayoutPartition> layout, string step)
     {
         if (!layout.Any(p => p.IsRoot))

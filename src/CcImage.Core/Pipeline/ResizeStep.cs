@@ -21,7 +21,7 @@ public static class ResizeStep
 
     private const string RecordExtension = ".resize.json";
 
-    /// <summary>Grows the image InstallNvflare wrote (CCIMG1269 when there is none yet).</summary>
+    /// <summary>Grows the image InstallNvflare wrote (CCIMG1267 when there is none yet).</summary>
     public static void Run(PipelineContext context)
     {
         var project = context.Project;

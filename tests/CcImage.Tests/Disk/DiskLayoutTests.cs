@@ -125,7 +125,7 @@ public class DiskLayoutTests
             Size = "v-Size", Content = "v-Content", Image = "v-Image", Type = "v-Type", Role = "v-Role",
             Uuid = "v-Uuid", Attributes = "v-Attributes", Filesystem = "v-Filesystem",
                 PreserveOwnership = "v-PreserveOwnership", MountPoint = "v-MountPoint", Protection = "v-Protection",
-                Roles = "v-Roles", VerityHash = "v-VerityHash",
+                Roles = "v-Roles", VerityHash = "v-VerityHash", MountOptions = "v-MountOptions",
         }, spec);
     }
 

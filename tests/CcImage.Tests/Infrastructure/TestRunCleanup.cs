@@ -1,9 +1,14 @@
-// Assembly-wide cleanup: removes what shared fixtures left in the per-run temp folder (the shared root filesystem).
+// Assembly-wide cleanup: removes what shared fixtures left (the shared root filesystem) and then the run's whole scratch
+// folder (TestPaths.RunDir).
 namespace CcImage.Tests;
 
 [TestClass]
 public static class TestRunCleanup
 {
     [AssemblyCleanup]
-    public static void DeleteSharedFixtures() => SharedRootFs.DeleteFolder();
+    public static void DeleteSharedFixtures()
+    {
+        SharedRootFs.DeleteFolder();
+        TestPaths.DeleteRunDir();
+    }
 }

@@ -128,7 +128,7 @@ public class CvmSiteTests
     public void BasePackages_AreTheSdksDefaultPackageSet()
     {
         var targets = XDocument.Load(Path.Combine(TestPaths.RepoRoot, "sdk", "CcImage.Sdk", "build", "CcImage.Common.targets"));
-        string defaults = targets.Descendants().Single(e => e.Name.LocalName == "CcPackage" && e.Parent?.Attribute("Condition")?.Value.Contains("CcIncludeDefaultPackages", StringComparison.Ordinal) == true)
+        string defaults = targets.Descendants().Single(e => e.Name.LocalName == "CcPackage" && e.Parent?.Attribute("Condition")?.Value == "'$(CcIncludeDefaultPackages)' == 'true'")
             .Attribute("Include")!.Value;
         Assert.AreEqual(defaults, string.Join(";", CvmSite.BasePackages));
     }
