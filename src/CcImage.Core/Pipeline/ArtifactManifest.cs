@@ -12,15 +12,16 @@ public static class ArtifactManifest
 
     public sealed record Artifact(string Name, long Size, string Sha256);
 
-    /// <summary>Lists <paramref name="files"/> (paths inside <paramref name="outputDirectory"/>) into manifest.json there.</summary>
-    public static IReadOnlyList<Artifact> Write(string outputDirectory, IEnumerable<string> files)
+    /// <summary>Lists <paramref name="files"/> (paths inside <paramref name="outputDirectory"/>) into manifest.json there;
+    /// <paramref name="digests"/>, when given, remembers the hashes of files that did not change since the last build.</summary>
+    public static IReadOnlyList<Artifact> Write(string outputDirectory, IEnumerable<string> files, FileDigestCache? digests = null)
     {
         string root = Path.GetFullPath(outputDirectory);
         var artifacts = files
             .Select(Path.GetFullPath)
             .Distinct(StringComparer.Ordinal)
             .Where(f => Path.GetFileName(f) != FileName && File.Exists(f))
-            .Select(f => new Artifact(Path.GetRelativePath(root, f).Replace('\\', '/'), new FileInfo(f).Length, FileHash.Sha256Hex(f)))
+            .Select(f => new Artifact(Path.GetRelativePath(root, f).Replace('\\', '/'), new FileInfo(f).Length, digests?.Sha256Hex(f) ?? FileHash.Sha256Hex(f)))
             .OrderBy(a => a.Name, StringComparer.Ordinal)
             .ToList();
         AtomicFile.WriteAllBytes(Path.Combine(root, FileName), ToJson(artifacts));

@@ -4,6 +4,7 @@
 // CcNvflareVersion is set) → MeasureSnp → manifest.json. Each step finds what earlier steps left in their stage records;
 // each NVFlare stage layers on the previous stage's cached tree, never on its image.
 using CcImage.Core.Diagnostics;
+using CcImage.Core.Hashing;
 using CcImage.Core.Inspection;
 
 namespace CcImage.Core.Pipeline;
@@ -96,9 +97,17 @@ public static class ImageBuilder
         return record;
     }
 
-    private static void WriteManifest(PipelineContext context) =>
+    /// <summary>obj/&lt;cfg&gt;/artifact-digests.txt: the output files' hashes from the last manifest (FileDigestCache).</summary>
+    private const string DigestCacheFile = "artifact-digests.txt";
+
+    private static void WriteManifest(PipelineContext context)
+    {
+        var digests = FileDigestCache.Open(Path.Combine(context.Project.IntermediateDirectory, DigestCacheFile));
         ArtifactManifest.Write(context.Project.OutputDirectory, FileList.ReadAll(context.FileListDirectory)
-            .Where(f => Path.GetDirectoryName(f) is { } d && Path.GetFullPath(d + "/") == Path.GetFullPath(context.Project.OutputDirectory)));
+            .Where(f => Path.GetDirectoryName(f) is { } d && Path.GetFullPath(d + "/") == Path.GetFullPath(context.Project.OutputDirectory)),
+            digests);
+        digests.Save();
+    }
 
     private static void TrimCache(PipelineContext context) =>
         context.Cache.Trim(context.Project.Settings.Size("CcCacheMaxSize"));
