@@ -21,7 +21,7 @@ seconds() { python3 -c "import sys;print(f'{float(sys.argv[1]):.1f}')" "$1"; }
 now() { date +%s.%N; }
 
 # 1. mmdebstrap alone: the same packages (the SDK's base set), the same suite, the machine's mirror, into memory.
-packages=$(sed -n 's:.*<CcPackage Include="\([^"]*\)".*:\1:p' "$root/sdk/CcImage.Sdk/build/CcImage.Common.targets" | tr ';' ',')
+packages=$(sed -n 's:.*<CcPackage Include="\([^"]*\)".*:\1:p' "$root/sdk/CcImage.Sdk/build/CcImage.Common.targets" | head -n1 | tr ';' ',')
 mirror=$(python3 - <<'PY'
 import glob, re
 for f in sorted(glob.glob('/etc/apt/sources.list.d/*.sources')) + ['/etc/apt/sources.list']:
