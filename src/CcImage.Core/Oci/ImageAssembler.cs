@@ -49,7 +49,7 @@ public static class ImageAssembler
         config["rootfs"] = rootfs;
         var history = config["history"] as JsonArray ?? [];
         foreach (var a in added)
-            history.Add(new JsonObject { ["created"] = created, ["created_by"] = a.CreatedBy });
+            history.Add((JsonNode)new JsonObject { ["created"] = created, ["created_by"] = a.CreatedBy });
         config["history"] = history;
         var inner = config["config"] as JsonObject ?? [];
         config["config"] = inner;

@@ -129,10 +129,10 @@ public sealed class PartitionImageBuilder
             var info = new PartitionInfo { DataBytes = new FileInfo(data).Length };
             if (verity)
                 FormatVerity(p, dir, data, info, cancellationToken);
-            File.WriteAllText(Path.Combine(dir, InfoFile), JsonSerializer.Serialize(info, PartitionInfo.JsonOptions));
+            File.WriteAllText(Path.Combine(dir, InfoFile), JsonSerializer.Serialize(info, PartitionInfo.TypeInfo));
         }, cancellationToken);
 
-        var built = JsonSerializer.Deserialize<PartitionInfo>(File.ReadAllText(entry.PathOf(InfoFile)), PartitionInfo.JsonOptions)!;
+        var built = JsonSerializer.Deserialize(File.ReadAllText(entry.PathOf(InfoFile)), PartitionInfo.TypeInfo)!;
         var dataSpec = spec with
         {
             Image = entry.PathOf(DataFile),
@@ -217,6 +217,10 @@ public sealed class PartitionImageBuilder
     internal sealed class PartitionInfo
     {
         public static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, TypeInfoResolver = PipelineJsonContext.Default };
+
+        /// <summary>Source-generated metadata with <see cref="JsonOptions"/> (no reflection in the NativeAOT tool).</summary>
+        public static System.Text.Json.Serialization.Metadata.JsonTypeInfo<PartitionInfo> TypeInfo =>
+            (System.Text.Json.Serialization.Metadata.JsonTypeInfo<PartitionInfo>)JsonOptions.GetTypeInfo(typeof(PartitionInfo));
         public long DataBytes { get; set; }
         public long? HashOffset { get; set; }
         public string? RootHash { get; set; }

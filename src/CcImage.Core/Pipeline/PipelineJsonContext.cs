@@ -8,5 +8,6 @@ namespace CcImage.Core.Pipeline;
 [JsonSerializable(typeof(StageRecord))]
 [JsonSerializable(typeof(PartitionImageBuilder.PartitionInfo))]
 [JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(ResizeStep.ResizeRecord))]
 [JsonSerializable(typeof(Provisioning.CvmSite.RememberedArchive))]
 internal sealed partial class PipelineJsonContext : JsonSerializerContext;

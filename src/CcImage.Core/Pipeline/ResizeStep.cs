@@ -49,7 +49,7 @@ public static class ResizeStep
                 Boot.PartitionProtectionNames.Format(last.Protection));
 
         string recordPath = Path.ChangeExtension(StageRecord.PathFor(context.StagesDirectory, record.Step), RecordExtension);
-        var previous = File.Exists(recordPath) ? JsonSerializer.Deserialize<ResizeRecord>(File.ReadAllText(recordPath)) : null;
+        var previous = File.Exists(recordPath) ? JsonSerializer.Deserialize(File.ReadAllText(recordPath), PipelineJsonContext.Default.ResizeRecord) : null;
         long current = VirtualSize(record.Image);
         long assembled = previous?.DiskKey == record.DiskKey ? previous.AssembledSize : current;
         long target = relative ? checked(assembled + bytes) : bytes;
@@ -66,7 +66,7 @@ public static class ResizeStep
                 context.Log, "CcImageSize", context.CancellationToken);
         else
             context.Log.Info($"{Path.GetFileName(record.Image)} has the virtual size {target} (CcImageSize {sizeText}).");
-        OutputFiles.WriteTextIfChanged(recordPath, JsonSerializer.Serialize(new ResizeRecord(record.DiskKey, assembled, target)) + "\n");
+        OutputFiles.WriteTextIfChanged(recordPath, JsonSerializer.Serialize(new ResizeRecord(record.DiskKey, assembled, target), PipelineJsonContext.Default.ResizeRecord) + "\n");
     }
 
     private static long VirtualSize(string image)
@@ -76,5 +76,5 @@ public static class ResizeStep
     }
 
     /// <summary>The disk key the image was assembled with, its size then, and the size it was grown to.</summary>
-    private sealed record ResizeRecord(string DiskKey, long AssembledSize, long Size);
+    internal sealed record ResizeRecord(string DiskKey, long AssembledSize, long Size);
 }

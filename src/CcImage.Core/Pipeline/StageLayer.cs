@@ -57,7 +57,7 @@ public static class StageLayer
                 RootTree.Pack(context.Runner, root, Path.Combine(dir, TarballFile), context.Project.SourceDateEpoch, ct);
                 if (previous.KernelImage != null)
                     HardLink.CreateOrCopy(previous.KernelImage, Path.Combine(dir, KernelFile));
-                File.WriteAllText(Path.Combine(dir, KernelInfoFile), JsonSerializer.Serialize(previous.KernelVersion));
+                File.WriteAllText(Path.Combine(dir, KernelInfoFile), JsonSerializer.Serialize(previous.KernelVersion, PipelineJsonContext.Default.String!));
             }
             finally
             {
@@ -68,7 +68,7 @@ public static class StageLayer
         string kernel = entry.PathOf(KernelFile);
         return new StageTree(entry.Key, entry.PathOf(TarballFile))
         {
-            KernelVersion = JsonSerializer.Deserialize<string?>(File.ReadAllText(entry.PathOf(KernelInfoFile))),
+            KernelVersion = JsonSerializer.Deserialize(File.ReadAllText(entry.PathOf(KernelInfoFile)), PipelineJsonContext.Default.String),
             KernelImage = File.Exists(kernel) ? kernel : null,
         };
     }

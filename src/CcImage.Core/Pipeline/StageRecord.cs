@@ -18,6 +18,11 @@ public sealed record StageRecord
         TypeInfoResolver = PipelineJsonContext.Default,
     };
 
+    /// <summary>The record's serializer metadata with <see cref="Options"/> (source-generated: the NativeAOT tool has no
+    /// reflection-based System.Text.Json).</summary>
+    private static System.Text.Json.Serialization.Metadata.JsonTypeInfo<StageRecord> TypeInfo =>
+        (System.Text.Json.Serialization.Metadata.JsonTypeInfo<StageRecord>)Options.GetTypeInfo(typeof(StageRecord));
+
     public required string Step { get; init; }
 
     /// <summary>The qcow2 image the step wrote.</summary>
@@ -45,12 +50,12 @@ public sealed record StageRecord
     public static string PathFor(string stagesDirectory, string step) => Path.Combine(stagesDirectory, step + ".json");
 
     public static StageRecord? TryRead(string path) =>
-        File.Exists(path) ? JsonSerializer.Deserialize<StageRecord>(File.ReadAllText(path), Options) : null;
+        File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllText(path), TypeInfo) : null;
 
     /// <summary>Writes the record unless the file already holds the same text; returns whether it wrote.</summary>
     public bool Write(string path)
     {
-        string json = JsonSerializer.Serialize(this, Options) + "\n";
+        string json = JsonSerializer.Serialize(this, TypeInfo) + "\n";
         if (File.Exists(path) && File.ReadAllText(path) == json)
             return false;
         AtomicFile.WriteAllText(path, json);

@@ -53,11 +53,11 @@ internal static class ConfcomPolicyRules
                     {
                         var arg = (JsonObject)a!.DeepClone();
                         Defaults(arg, ("value", 0), ("op", ""), ("index", 0));
-                        args.Add(Pick(arg, "index", "value", "valueTwo", "op"));
+                        args.Add((JsonNode)Pick(arg, "index", "value", "valueTwo", "op"));
                     }
                     syscall["args"] = args;
                 }
-                syscalls.Add(syscall);
+                syscalls.Add((JsonNode)syscall);
             }
             policy["syscalls"] = syscalls;
         }

@@ -135,7 +135,7 @@ internal sealed class PolicyContainer
         {
             string name = PyJson.PyStr(rule!["name"]);
             if (!names.Contains(name))
-                rules.Add(new JsonObject
+                rules.Add((JsonNode)new JsonObject
                 {
                     ["pattern"] = name + "=" + PyJson.PyStr(rule["value"]),
                     ["strategy"] = rule["strategy"]?.DeepClone(),
@@ -164,7 +164,7 @@ internal sealed class PolicyContainer
             if (PyJson.Truthy(options))
                 mount["options"] = options!.DeepClone();
             mount["type"] = "bind";
-            result.Add(mount);
+            result.Add((JsonNode)mount);
         }
         return result;
     }
@@ -185,7 +185,7 @@ internal sealed class PolicyContainer
             var required = PyJson.Get(rule, "required");
             if (name is null || value is null || strategy is null)
                 throw Invalid("an environment variable lacks a name, value or strategy");
-            result.Add(new JsonObject
+            result.Add((JsonNode)new JsonObject
             {
                 ["pattern"] = PyJson.PyStr(name) + "=" + PyJson.PyStr(value),
                 ["strategy"] = strategy.DeepClone(),
@@ -251,7 +251,7 @@ internal sealed class PolicyContainer
         if (!PyJson.Truthy(processes))
             return result;
         foreach (var p in processes!.AsArray())
-            result.Add(new JsonObject
+            result.Add((JsonNode)new JsonObject
             {
                 ["command"] = PyJson.Get(p, "command")?.DeepClone(),
                 ["signals"] = PyJson.Get(p, "signals")?.DeepClone(),

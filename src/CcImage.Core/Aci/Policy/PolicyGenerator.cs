@@ -162,7 +162,7 @@ public sealed class PolicyGenerator
                         execProcesses.Add(p!.DeepClone());
                 var mounts = Mounts(imageProperties, volumes);
                 if (PyJson.Truthy(PyJson.Get(imageProperties, "configMap")))
-                    mounts.Add(new JsonObject { ["mountType"] = "emptyDir", ["mountPath"] = "/mnt/configmap", ["readonly"] = false });
+                    mounts.Add((JsonNode)new JsonObject { ["mountType"] = "emptyDir", ["mountPath"] = "/mnt/configmap", ["readonly"] = false });
                 var command = PyJson.Get(imageProperties, "command");
                 var description = new JsonObject
                 {
@@ -242,7 +242,7 @@ public sealed class PolicyGenerator
         var command = PyJson.Get(exec, "command");
         if (!PyJson.Truthy(command))
             throw Diag.Error(nameof(Strings.AciTemplateInvalid), "probes must have a 'command' declaration");
-        execProcesses.Add(new JsonObject { ["command"] = command!.DeepClone(), ["signals"] = new JsonArray() });
+        execProcesses.Add((JsonNode)new JsonObject { ["command"] = command!.DeepClone(), ["signals"] = new JsonArray() });
     }
 
     private JsonArray Mounts(JsonNode? imageProperties, JsonArray volumes)
@@ -263,7 +263,7 @@ public sealed class PolicyGenerator
             foreach (var (key, _) in volume)
                 if (types.Contains(key))
                     type = key;
-            result.Add(new JsonObject
+            result.Add((JsonNode)new JsonObject
             {
                 ["mountType"] = type,
                 ["mountPath"] = PyJson.Get(mount, "mountPath")?.DeepClone(),
@@ -294,15 +294,15 @@ public sealed class PolicyGenerator
             if (ArmExpressions.HasReference(text) && PyJson.IsString(resolved) && resolved!.GetValue<string>() == text)
             {
                 if (_options.ApproveWildcards || Ask($"Create a wildcard policy for the environment variable {PyJson.PyStr(name)} (y/n): "))
-                    result.Add(new JsonObject { ["name"] = name!.DeepClone(), ["value"] = ".*", ["strategy"] = "re2" });
+                    result.Add((JsonNode)new JsonObject { ["name"] = name!.DeepClone(), ["value"] = ".*", ["strategy"] = "re2" });
             }
             else if (System.Text.RegularExpressions.Regex.IsMatch(text, ThimValuePattern) && PyJson.Str(name) == ThimName)
             {
-                result.Add(new JsonObject { ["name"] = ThimName, ["value"] = ".*", ["strategy"] = "re2" });
+                result.Add((JsonNode)new JsonObject { ["name"] = ThimName, ["value"] = ".*", ["strategy"] = "re2" });
             }
             else
             {
-                result.Add(new JsonObject { ["name"] = name!.DeepClone(), ["value"] = text, ["strategy"] = "string" });
+                result.Add((JsonNode)new JsonObject { ["name"] = name!.DeepClone(), ["value"] = text, ["strategy"] = "string" });
             }
         }
         return result;
@@ -416,7 +416,7 @@ public sealed class PolicyGenerator
                 if (eq < 0)
                     throw Diag.Error(nameof(Strings.AciTemplateInvalid), $"the image sets the environment entry '{text}' without '='");
                 if (!names.Contains(text[..eq]))
-                    image.EnvironmentRules.Add(new JsonObject { ["pattern"] = text, ["strategy"] = "string", ["required"] = false });
+                    image.EnvironmentRules.Add((JsonNode)new JsonObject { ["pattern"] = text, ["strategy"] = "string", ["required"] = false });
             }
         }
 
@@ -460,7 +460,7 @@ public sealed class PolicyGenerator
     {
         var policy = new JsonArray();
         foreach (var image in group.Containers)
-            policy.Add(image.PolicyJson(_options.OmitId));
+            policy.Add((JsonNode)image.PolicyJson(_options.OmitId));
         bool allSidecars = group.Containers.All(c => ConfcomPolicyRules.IsSidecar(_facts, c.ContainerImage));
         if (!allSidecars || group.Containers.Count == 0)
         {
@@ -484,7 +484,7 @@ public sealed class PolicyGenerator
             foreach (var (k, v) in f!.AsObject())
                 if (k is "feed" or "minimum_svn" or "includes" or "issuer")
                     kept[k] = v?.DeepClone();
-            fragments.Add(kept);
+            fragments.Add((JsonNode)kept);
         }
         var debug = _facts.Config["debugMode"]!;
         bool D(string name, bool normal) => _options.DebugMode ? debug[name]!.GetValue<bool>() : normal;
