@@ -1,11 +1,12 @@
 // HardenImage (stage 3): the site's image, locked down. Its tree is InstallNvflare's cached tree changed by StageLayer —
-// the site's requirements (CcRequirementsFile, required) installed with pip into the virtual environment, then the
-// hardening script (Hardening/HardeningScript: no ssh, no sudo, no login on any console, root locked, kernel and
-// sysctl hardening, no set-id programs, nftables default drop with only the CcAllowedPort items open, the site service)
-// run inside the tree and kept there — keyed by the previous tree's key, the requirements' content and the script's
-// text. The overlay adds the NVFlare home layout of the role and the startup kit (CcStartupKit) on the config
-// partition; the layout adds the site's input (client) or output (server) mount; the kernel command line gets
-// CcHardeningKernelCmdline. Output: nvflare_cc_image_hardened.qcow2, grown to CcImageSize like the stage-2 image.
+// the site's requirements (CcRequirementsFile, required) installed with pip into the virtual environment and NVFlare
+// checked again (a requirement must not replace CcNvflareVersion), then the hardening script (Hardening/HardeningScript:
+// no ssh, no sudo, no login on any console, root locked, kernel and sysctl hardening, no set-id programs, nftables
+// default drop with only the CcAllowedPort items open, the site service) run inside the tree and kept there — keyed by
+// the previous tree's key, the requirements' content and the script's text. The overlay adds the NVFlare home layout
+// of the role and the startup kit (CcStartupKit) on the config partition; the layout adds the site's input (client) or
+// output (server) mount; the kernel command line gets CcHardeningKernelCmdline. Output:
+// nvflare_cc_image_hardened.qcow2, grown to CcImageSize like the stage-2 image.
 using CcImage.Core.Caching;
 using CcImage.Core.Config;
 using CcImage.Core.Diagnostics;
@@ -63,6 +64,7 @@ public static class HardenImageStep
         string script = HardeningScript.For(project, layout);
         var sources = PipSources.From(project);
         string venvPython = ImagePath.Absolute(project.Settings["CcVenvPath"], "CcVenvPath") + "/bin/python";
+        string nvflareVersion = InstallNvflareStep.Version(project);
         var previous = InstallNvflareStep.EnsureTree(context, layout);
 
         var manifest = new CacheManifest("hardened-tree", FormatVersion).Add("script", HardeningScript.Hash(script));
@@ -75,6 +77,8 @@ public static class HardenImageStep
                 PipInstaller.Prepare(session, sources, sources.UsesNetwork || requirements.UsesNetwork);
                 string file = requirements.Stage(session);
                 PipInstaller.Install(session, venvPython, sources, ["-r", file], "-r " + Path.GetFileName(requirements.Path));
+                // A requirement may have replaced NVFlare (another version pinned, or a wheel of its own).
+                InstallNvflareStep.Verify(session, venvPython, nvflareVersion);
             }
             else
                 session.Log.Info($"{Name}: {requirements.Path} names no package; nothing to install.");

@@ -99,8 +99,12 @@ public static partial class InstallNvflareStep
             tree.Key + "\n");
     }
 
-    // The environment imports nvflare, and its version is the one asked for (compared as PEP 440 versions, so 2.7 is 2.7.0).
-    private static void Verify(StageLayerSession session, string venvPython, string version)
+    /// <summary>
+    /// The environment imports nvflare, and its version is the one asked for (compared as PEP 440 versions, so 2.7 is
+    /// 2.7.0): CCIMG4304 when pip installed another, CCIMG4305 when it cannot be imported. HardenImage checks again after
+    /// the site's requirements, which could replace it.
+    /// </summary>
+    public static void Verify(StageLayerSession session, string venvPython, string version)
     {
         const string Probe = """
             import sys, importlib.metadata as m

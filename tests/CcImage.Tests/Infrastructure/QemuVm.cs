@@ -1,6 +1,7 @@
 // Boots a virtual machine for a test with qemu-system-x86_64 (package qemu-system-x86) under TCG — no KVM needed:
 // q35, SeaBIOS, direct kernel boot (-kernel/-initrd/-append), the disk as a virtio qcow2 drive, a virtio entropy
-// source, no network, the serial console written to a file. Waits for console text with a timeout and always kills QEMU on
+// source, no network unless asked for (QEMU user networking, isolated from the host and the outside but for the
+// forwards the test names), the serial console written to a file. Waits for console text with a timeout and always kills QEMU on
 // Dispose, so a test never leaves a machine running.
 using System.Diagnostics;
 using System.Text;
@@ -25,9 +26,13 @@ internal sealed class QemuVm : IDisposable
 
     /// <summary>What to boot.</summary>
     /// <param name="FwCfgFiles">QEMU fw_cfg entries: name (e.g. <c>opt/ccimage/key/data</c>) → file on the host.</param>
+    /// <param name="NetworkForwards">With any, a virtio NIC on QEMU user networking with restrict=on and these forwards
+    /// (<c>hostfwd=tcp:127.0.0.1:HOSTPORT-:GUESTPORT</c>, <c>guestfwd=tcp:10.0.2.100:PORT-tcp:127.0.0.1:HOSTPORT</c>);
+    /// without, no NIC.</param>
     public sealed record Options(string Kernel, string Initrd, string Append, string Disk)
     {
         public IReadOnlyDictionary<string, string> FwCfgFiles { get; init; } = new Dictionary<string, string>();
+        public IReadOnlyList<string> NetworkForwards { get; init; } = [];
         public int MemoryMiB { get; init; } = 1024;
         public int Cpus { get; init; } = 2;
     }
@@ -74,7 +79,8 @@ internal sealed class QemuVm : IDisposable
         string[] arguments =
         [
             "-machine", "q35", "-m", options.MemoryMiB + "M", "-smp", options.Cpus.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "-nographic", "-no-reboot", "-monitor", "none", "-serial", "file:" + consoleFile, "-nic", "none",
+            "-nographic", "-no-reboot", "-monitor", "none", "-serial", "file:" + consoleFile,
+            "-nic", options.NetworkForwards.Count == 0 ? "none" : string.Join(',', options.NetworkForwards.Prepend("user,model=virtio-net-pci,restrict=on")),
             "-device", "virtio-rng-pci",
             "-kernel", options.Kernel, "-initrd", options.Initrd, "-append", options.Append,
             "-drive", $"file={options.Disk},if=virtio,format=qcow2",

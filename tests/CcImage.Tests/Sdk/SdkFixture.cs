@@ -9,6 +9,9 @@ internal static class SdkFixture
 {
     private static readonly Lazy<(string Feed, string Packages, string Version)> Packed = new(Pack, LazyThreadSafetyMode.ExecutionAndPublication);
 
+    /// <summary>How long a dotnet command may run (ProcessResult's default).</summary>
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(15);
+
     private static readonly Lazy<string> TemplatesPackage = new(PackTemplates, LazyThreadSafetyMode.ExecutionAndPublication);
 
     public static string Version => Packed.Value.Version;
@@ -48,11 +51,17 @@ internal static class SdkFixture
     public static ProcessResult Dotnet(string verb, string project, params string[] args) =>
         DotnetIn(Path.GetDirectoryName(project)!, [verb, project, "-nodeReuse:false", "-v:n", .. args]);
 
+    /// <summary>As <see cref="Dotnet(string, string, string[])"/>, for builds that may take longer than the default timeout.</summary>
+    public static ProcessResult Dotnet(TimeSpan timeout, string verb, string project, params string[] args) =>
+        DotnetIn(timeout, Path.GetDirectoryName(project)!, [verb, project, "-nodeReuse:false", "-v:n", .. args]);
+
     /// <summary>Runs any dotnet command in <paramref name="directory"/> with the private packages folder and CLI home.</summary>
-    public static ProcessResult DotnetIn(string directory, params string[] args)
+    public static ProcessResult DotnetIn(string directory, params string[] args) => DotnetIn(DefaultTimeout, directory, args);
+
+    private static ProcessResult DotnetIn(TimeSpan timeout, string directory, string[] args)
     {
         var (feed, packages, _) = Packed.Value;
-        return ProcessResult.Run("dotnet", args, workingDirectory: directory,
+        return ProcessResult.Run("dotnet", args, workingDirectory: directory, timeoutSeconds: (int)timeout.TotalSeconds,
             environment: new Dictionary<string, string>
             {
                 ["NUGET_PACKAGES"] = packages,
