@@ -16,7 +16,7 @@ rm -rf "$out"; mkdir -p "$out/fixture-wheelhouse"
 python3 - "$out/fixture-wheelhouse" <<'PY'
 import base64, hashlib, sys, zipfile
 def wheel(folder, dist, version, package, body):
-    info = f"{dist}-{version}.dist-info"
+    info = f"{dist.replace('-', '_')}-{version}.dist-info"  # the dist-info folder carries the normalised name (PEP 427)
     files = {f"{package}/__init__.py": body.encode(),
              f"{info}/METADATA": f"Metadata-Version: 2.1\nName: {dist}\nVersion: {version}\n".encode(),
              f"{info}/WHEEL": b"Wheel-Version: 1.0\nGenerator: ccimage-bench-fixture\nRoot-Is-Purelib: true\nTag: py3-none-any\n"}
