@@ -53,6 +53,7 @@ public sealed class DebianPackageFetcher
     public string FetchPackage(string package, string suite, string? version, CancellationToken cancellationToken,
         out string resolvedVersion)
     {
+        using var held = LockAptDirectory(suite, cancellationToken);
         var apt = PrepareAptConfiguration(suite);
         bool refreshed = RefreshListsIfStale(apt, force: false, cancellationToken);
         string? found = version ?? CandidateVersion(apt, package, cancellationToken);
@@ -104,6 +105,7 @@ public sealed class DebianPackageFetcher
     /// <summary>The first package <paramref name="package"/> depends on (e.g. the kernel behind linux-image-amd64).</summary>
     public string? FirstDependency(string package, string suite, CancellationToken cancellationToken = default)
     {
+        using var held = LockAptDirectory(suite, cancellationToken);
         var apt = PrepareAptConfiguration(suite);
         RefreshListsIfStale(apt, force: false, cancellationToken);
         var result = _runner.Run(HostTool.AptCache, [.. apt.Options, "show", "--no-all-versions", package],
@@ -111,6 +113,39 @@ public sealed class DebianPackageFetcher
         string? depends = result.StandardOutput.Split('\n')
             .FirstOrDefault(l => l.StartsWith("Depends:", StringComparison.Ordinal));
         return depends?["Depends:".Length..].Split(',')[0].Split('|')[0].Trim().Split(' ')[0];
+    }
+
+    /// <summary>How often a build waiting for another one's apt run tries the lock again.</summary>
+    private static readonly TimeSpan AptLockPollInterval = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// The suite's private apt folder, held exclusively: apt-get refuses to run while another apt-get holds its lists
+    /// lock, and builds of several sites at once (a project.yml) fetch the same firmware. The lock is an advisory file
+    /// lock the kernel drops when the process dies.
+    /// </summary>
+    private FileStream LockAptDirectory(string suite, CancellationToken cancellationToken)
+    {
+        string dir = Path.Combine(_cacheRoot, "apt", Sanitize(suite));
+        Directory.CreateDirectory(dir);
+        string path = Path.Combine(dir, ".ccimage.lock");
+        bool told = false;
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException)
+            {
+                if (!told)
+                {
+                    _log.Info($"Waiting for another build's apt run in {dir}...");
+                    told = true;
+                }
+                cancellationToken.WaitHandle.WaitOne(AptLockPollInterval);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
     }
 
     private sealed record AptConfiguration(string Directory, string ListsDirectory, IReadOnlyList<string> Options);
