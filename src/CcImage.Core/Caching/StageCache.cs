@@ -20,7 +20,6 @@ public sealed class StageCache
     public const string UseStampFileName = ".last-used";
 
     private const string TempPrefix = ".tmp-";
-    private static readonly TimeSpan LockPollInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan StaleTempAge = TimeSpan.FromHours(6);
 
     private readonly ILog _log;
@@ -170,36 +169,17 @@ public sealed class StageCache
         return new CacheEntry(kind, key, final, Hit: true);
     }
 
-    private FileStream AcquireLock(string kindDir, string key, string kind, CancellationToken cancellationToken)
-    {
-        bool told = false;
-        while (true)
-        {
-            if (TryLock(kindDir, key) is { } held)
-                return held;
-            if (!told)
-            {
-                _log.Info($"Waiting for another build that is making the same {kind} ({Short(key)})...");
-                told = true;
-            }
-            cancellationToken.WaitHandle.WaitOne(LockPollInterval);
-            cancellationToken.ThrowIfCancellationRequested();
-        }
-    }
+    private FileStream AcquireLock(string kindDir, string key, string kind, CancellationToken cancellationToken) =>
+        FileLock.Acquire(LockPath(kindDir, key),
+            () => _log.Info($"Waiting for another build that is making the same {kind} ({Short(key)})..."), cancellationToken);
 
-    private static FileStream? TryLock(string kindDir, string key)
+    private static FileStream? TryLock(string kindDir, string key) => FileLock.TryAcquire(LockPath(kindDir, key));
+
+    private static string LockPath(string kindDir, string key)
     {
         string locks = Path.Combine(kindDir, ".locks");
         Directory.CreateDirectory(locks);
-        try
-        {
-            // On Unix, FileShare.None takes an exclusive advisory lock (flock) that the kernel drops when the process dies.
-            return new FileStream(Path.Combine(locks, key + ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException)
-        {
-            return null;
-        }
+        return Path.Combine(locks, key + ".lock");
     }
 
     private static void RemoveStaleTemps(string kindDir)

@@ -115,37 +115,16 @@ public sealed class DebianPackageFetcher
         return depends?["Depends:".Length..].Split(',')[0].Split('|')[0].Trim().Split(' ')[0];
     }
 
-    /// <summary>How often a build waiting for another one's apt run tries the lock again.</summary>
-    private static readonly TimeSpan AptLockPollInterval = TimeSpan.FromMilliseconds(200);
-
     /// <summary>
     /// The suite's private apt folder, held exclusively: apt-get refuses to run while another apt-get holds its lists
-    /// lock, and builds of several sites at once (a project.yml) fetch the same firmware. The lock is an advisory file
-    /// lock the kernel drops when the process dies.
+    /// lock, and builds of several sites at once (a project.yml) fetch the same firmware.
     /// </summary>
     private FileStream LockAptDirectory(string suite, CancellationToken cancellationToken)
     {
         string dir = Path.Combine(_cacheRoot, "apt", Sanitize(suite));
         Directory.CreateDirectory(dir);
-        string path = Path.Combine(dir, ".ccimage.lock");
-        bool told = false;
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException)
-            {
-                if (!told)
-                {
-                    _log.Info($"Waiting for another build's apt run in {dir}...");
-                    told = true;
-                }
-                cancellationToken.WaitHandle.WaitOne(AptLockPollInterval);
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-        }
+        return FileLock.Acquire(Path.Combine(dir, ".ccimage.lock"),
+            () => _log.Info($"Waiting for another build's apt run in {dir}..."), cancellationToken);
     }
 
     private sealed record AptConfiguration(string Directory, string ListsDirectory, IReadOnlyList<string> Options);
