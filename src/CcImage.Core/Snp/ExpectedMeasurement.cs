@@ -31,7 +31,7 @@ public sealed record ExpectedMeasurement
     public string MeasurementHex => Convert.ToHexString(Measurement).ToLowerInvariant();
     public string MeasurementBase64 => Convert.ToBase64String(Measurement);
 
-    /// <summary>Measures the given files; each large input is read and hashed once, kernel and initrd concurrently.</summary>
+    /// <summary>Measures the given files; each is read and hashed once (the larger of kernel and initrd beside the rest).</summary>
     public static ExpectedMeasurement Compute(string mode, string ovmfPath, string? kernelPath, string? initrdPath,
         string? cmdline, int vcpus, string vcpuType, string vmmType, string guestFeatures)
     {
@@ -60,11 +60,7 @@ public sealed record ExpectedMeasurement
             if (!string.IsNullOrEmpty(path))
                 InputFile.Require(path, what, max);
 
-        var kernelHashes = string.IsNullOrEmpty(kernelPath)
-            ? null
-            : Task.Run(() => LaunchDigestCalculator.HashKernelFiles(kernelPath, initrdPath, cmdline));
-        var ovmfSha256 = Task.Run(() => FileHash.Sha256(ovmfPath));
-        var hashes = kernelHashes?.GetAwaiter().GetResult();
+        var kernelHashes = string.IsNullOrEmpty(kernelPath) ? null : KernelHashesJob.Start(kernelPath, initrdPath, cmdline);
         byte[] digest = LaunchDigestCalculator.Calculate(new MeasurementRequest
         {
             Mode = sevMode,
@@ -76,8 +72,9 @@ public sealed record ExpectedMeasurement
             KernelPath = kernelPath,
             InitrdPath = initrdPath,
             Append = cmdline,
-            KernelHashes = hashes,
+            KernelHashes = kernelHashes,
         });
+        var hashes = kernelHashes?.Result();
         return new ExpectedMeasurement
         {
             Mode = mode,
@@ -87,7 +84,7 @@ public sealed record ExpectedMeasurement
             VmmType = vmmType,
             GuestFeatures = IntegerLiteral.ToUInt64Wrapped(features),
             Ovmf = Path.GetFileName(ovmfPath),
-            OvmfSha256 = Hex(ovmfSha256.GetAwaiter().GetResult()),
+            OvmfSha256 = Hex(FileHash.Sha256(ovmfPath)),
             Kernel = string.IsNullOrEmpty(kernelPath) ? null : Path.GetFileName(kernelPath),
             KernelSha256 = hashes is null ? null : Hex(hashes.KernelHash),
             Initrd = string.IsNullOrEmpty(initrdPath) ? null : Path.GetFileName(initrdPath),

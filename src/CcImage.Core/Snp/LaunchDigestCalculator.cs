@@ -1,6 +1,7 @@
 // Computes the launch digest of a guest in each mode: SEV and SEV-ES (SHA-256 over what LAUNCH_UPDATE_DATA and
 // LAUNCH_UPDATE_VMSA encrypt) and SEV-SNP (the PAGE_INFO chain of SNP_LAUNCH_UPDATE: firmware pages, then the SEV
-// metadata items in table order, then one VMSA per vCPU). Large inputs are hashed once, concurrently.
+// metadata items in table order, then one VMSA per vCPU). The kernel and initrd are hashed beside the firmware's pages
+// (KernelHashesJob).
 using CcImage.Core.Config;
 using CcImage.Core.Hashing;
 using System.Numerics;
@@ -40,26 +41,12 @@ public static class LaunchDigestCalculator
         return context.LaunchDigest;
     }
 
-    /// <summary>The kernel hashes table of a kernel, initrd and command line (the SHA-256 of each).</summary>
-    public static SevHashTable HashKernelFiles(string kernelPath, string? initrdPath, string? append)
-    {
-        InputFile.Require(kernelPath, "the kernel", InputFile.MaxKernelBytes);
-        if (!string.IsNullOrEmpty(initrdPath))
-            InputFile.Require(initrdPath, "the initrd", InputFile.MaxInitrdBytes);
-        var initrd = Task.Run(() => string.IsNullOrEmpty(initrdPath) ? SHA256.HashData(ReadOnlySpan<byte>.Empty) : FileHash.Sha256(initrdPath));
-        byte[] kernel = FileHash.Sha256(kernelPath);
-        byte[] cmdline = SHA256.HashData(CommandLineBytes(append));
-        return new SevHashTable(cmdline, initrd.GetAwaiter().GetResult(), kernel);
-    }
-
     /// <summary>The command line as QEMU hands it to the firmware: UTF-8 with a terminating NUL.</summary>
     public static byte[] CommandLineBytes(string? append) =>
         Encoding.UTF8.GetBytes((append ?? "") + "\0");
 
-    private static Task<SevHashTable>? StartKernelHashes(MeasurementRequest request) =>
-        !request.HasKernel ? null
-        : request.KernelHashes is { } known ? Task.FromResult(known)
-        : Task.Run(() => HashKernelFiles(request.KernelPath!, request.InitrdPath, request.Append));
+    private static KernelHashesJob? StartKernelHashes(MeasurementRequest request) =>
+        !request.HasKernel ? null : request.KernelHashes ?? KernelHashesJob.Start(request.KernelPath!, request.InitrdPath, request.Append);
 
     private static byte[] CalculateSnp(MeasurementRequest request)
     {
@@ -68,7 +55,7 @@ public static class LaunchDigestCalculator
         using var context = new GuestContext(string.IsNullOrEmpty(request.SnpOvmfHash) ? null : ParseHex(request.SnpOvmfHash));
         if (string.IsNullOrEmpty(request.SnpOvmfHash))
             MeasureFirmwarePages(context, ovmf);
-        var hashes = kernelHashes?.GetAwaiter().GetResult();
+        var hashes = kernelHashes?.Result();
         MeasureMetadataSections(context, ovmf, ovmf, hashes, request.VmmType);
         var vmsa = Vmsa.ForGuest(ovmf.SevEsResetEip, request.GuestFeatures, request.VcpuSig, request.VmmType);
         for (int i = 0; i < request.Vcpus; i++)
@@ -132,13 +119,13 @@ public static class LaunchDigestCalculator
         return launchHash.GetHashAndReset();
     }
 
-    private static void AppendKernelHashesTable(IncrementalHash launchHash, OvmfImage ovmf, Task<SevHashTable>? kernelHashes)
+    private static void AppendKernelHashesTable(IncrementalHash launchHash, OvmfImage ovmf, KernelHashesJob? kernelHashes)
     {
         if (kernelHashes is null)
             return;
         if (!ovmf.IsSevHashesTableSupported)
             throw Diag.Error(nameof(Strings.SnpKernelHashesUnsupported), Path.GetFileName(ovmf.Path));
-        launchHash.AppendData(kernelHashes.GetAwaiter().GetResult().Construct());
+        launchHash.AppendData(kernelHashes.Result().Construct());
     }
 
     private static void MeasureFirmwarePages(GuestContext context, OvmfImage image)

@@ -38,8 +38,9 @@ public sealed record MeasurementRequest
     /// <summary>Size of the OVMF_VARS flash placed between the SVSM and OVMF (snp:svsm).</summary>
     public BigInteger OvmfVarsSize { get; init; }
 
-    /// <summary>The kernel hashes table when the caller already hashed the kernel, initrd and command line.</summary>
-    public SevHashTable? KernelHashes { get; init; }
+    /// <summary>The kernel hashes table when the caller already started hashing the kernel, initrd and command line;
+    /// null to hash them from <see cref="KernelPath"/>, <see cref="InitrdPath"/> and <see cref="Append"/>.</summary>
+    public KernelHashesJob? KernelHashes { get; init; }
 
     /// <summary>Receives each measured VMSA page (index, page), e.g. to dump them.</summary>
     public Action<int, byte[]>? VmsaObserver { get; init; }
