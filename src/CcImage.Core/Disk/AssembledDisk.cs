@@ -72,6 +72,15 @@ public sealed class AssembledDisk : IDiskSource
         }
     }
 
+    /// <summary>A range inside one partition's image file is lent from that file; anything else is read.</summary>
+    public MappedFileWindow? TryMap(long offset, int length)
+    {
+        foreach (var (partOffset, partLength, source) in _parts)
+            if (offset >= partOffset && offset + length <= partOffset + Math.Min(partLength, source.Length))
+                return source.TryMap(offset - partOffset, length);
+        return null;
+    }
+
     public void Dispose()
     {
         foreach (var (_, _, source) in _parts)

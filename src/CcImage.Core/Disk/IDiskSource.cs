@@ -15,6 +15,13 @@ public interface IDiskSource : IDisposable
 
     /// <summary>Reads <paramref name="buffer"/>.Length bytes at <paramref name="offset"/>; past the end reads zeros.</summary>
     void ReadAt(long offset, Span<byte> buffer);
+
+    /// <summary>
+    /// The <paramref name="length"/> bytes at <paramref name="offset"/> mapped from the file holding them, for a
+    /// writer that can use them without a copy; null when this source cannot lend that range (the caller uses
+    /// <see cref="ReadAt"/>). The caller disposes the window.
+    /// </summary>
+    MappedFileWindow? TryMap(long offset, int length) => null;
 }
 
 /// <summary>A byte range of a disk.</summary>

@@ -32,5 +32,8 @@ public sealed class RawFileSource : IDiskSource
         }
     }
 
+    public MappedFileWindow? TryMap(long offset, int length) =>
+        offset >= 0 && offset + length <= Length ? MappedFileWindow.TryMap(_handle, offset, length) : null;
+
     public void Dispose() => _handle.Dispose();
 }

@@ -1,5 +1,6 @@
 // Converts any IDiskSource into a version 3 qcow2 image (docs/interop/qcow2.rst), streaming: only the source's data
-// extents are read, all-zero clusters are not stored, and memory stays bounded whatever the disk size.
+// extents are read, all-zero clusters are not stored, and memory stays bounded whatever the disk size. Where the source
+// can lend its bytes from a file mapping (IDiskSource.TryMap) they go from the page cache to the output with one copy.
 //
 // Layout written (deterministic for a given input and cluster size):
 //   cluster 0                 header (header_length 112, no extensions)
@@ -89,8 +90,14 @@ public sealed class Qcow2Writer
         {
             foreach (var chunk in pipeline.Chunks())
             {
-                state.AddChunk(chunk);
-                pipeline.Return(chunk.Buffer);
+                try
+                {
+                    state.AddChunk(chunk);
+                }
+                finally
+                {
+                    pipeline.Return(chunk);
+                }
             }
         }
         state.FinishL2();
@@ -169,10 +176,15 @@ public sealed class Qcow2Writer
         RandomAccess.Write(output, table, offset);
     }
 
-    /// <summary>A read-ahead chunk of the source: virtual offset, buffer and valid length (a multiple of the cluster size).</summary>
-    private readonly record struct Chunk(long Offset, byte[] Buffer, int Length);
+    /// <summary>A read-ahead chunk of the source: virtual offset and bytes (a multiple of the cluster size), held either in
+    /// a pool buffer or in a window mapped from the source's file; Sequence tells chunks apart.</summary>
+    private readonly record struct Chunk(long Offset, ReadOnlyMemory<byte> Data, byte[]? Buffer, MappedFileWindow? Window, long Sequence)
+    {
+        public int Length => Data.Length;
+    }
 
-    /// <summary>Reads the cluster-aligned data extents of a source on a background thread into a small buffer pool.</summary>
+    /// <summary>Reads the cluster-aligned data extents of a source on a background thread, mapped where the source lends
+    /// them and otherwise into a small buffer pool; at most ChunkCount chunks wait for the writer.</summary>
     private sealed class ChunkReader : IDisposable
     {
         private readonly BlockingCollection<Chunk> _ready = new(ChunkCount);
@@ -180,6 +192,7 @@ public sealed class Qcow2Writer
         private readonly CancellationTokenSource _stop;
         private readonly Task _reader;
         private Exception? _failure;
+        private long _sequence;
 
         public ChunkReader(IDiskSource source, int clusterBits, CancellationToken cancellationToken)
         {
@@ -231,10 +244,24 @@ public sealed class Qcow2Writer
         {
             for (long position = start; position < end; position += ChunkSize)
             {
-                var buffer = _free.Take(token);
                 int length = (int)Math.Min(ChunkSize, end - position);
+                var window = source.TryMap(position, length);
+                if (window != null)
+                {
+                    try
+                    {
+                        _ready.Add(new Chunk(position, window.Memory, null, window, _sequence++), token);
+                    }
+                    catch
+                    {
+                        ((IDisposable)window).Dispose();
+                        throw;
+                    }
+                    continue;
+                }
+                var buffer = _free.Take(token);
                 source.ReadAt(position, buffer.AsSpan(0, length));
-                _ready.Add(new Chunk(position, buffer, length), token);
+                _ready.Add(new Chunk(position, buffer.AsMemory(0, length), buffer, null, _sequence++), token);
             }
         }
 
@@ -248,13 +275,22 @@ public sealed class Qcow2Writer
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(_failure);
         }
 
-        public void Return(byte[] buffer) => _free.Add(buffer);
+        /// <summary>Gives a chunk's buffer back to the pool, or unmaps its window.</summary>
+        public void Return(Chunk chunk)
+        {
+            if (chunk.Buffer != null)
+                _free.Add(chunk.Buffer);
+            else
+                ((IDisposable?)chunk.Window)?.Dispose();
+        }
 
         public void Dispose()
         {
             _stop.Cancel();
             try { _reader.Wait(); }
             catch (AggregateException) { }
+            while (_ready.TryTake(out var left)) // windows the writer never took (a failure or Ctrl+C)
+                ((IDisposable?)left.Window)?.Dispose();
             _stop.Dispose();
             _ready.Dispose();
             _free.Dispose();
@@ -275,7 +311,8 @@ public sealed class Qcow2Writer
         private long _l2Offset;
         private long _pendingOffset;
         private long _pendingLength;
-        private byte[]? _lastArray;
+        private ReadOnlyMemory<byte> _lastData;
+        private long _lastSequence = -1;
         private int _lastStart;
         private int _lastLength;
 
@@ -283,9 +320,10 @@ public sealed class Qcow2Writer
 
         public void AddChunk(Chunk chunk)
         {
+            var data = chunk.Data.Span;
             for (int i = 0; i < chunk.Length; i += _clusterSize)
             {
-                if (!chunk.Buffer.AsSpan(i, _clusterSize).ContainsAnyExcept((byte)0))
+                if (!data.Slice(i, _clusterSize).ContainsAnyExcept((byte)0))
                     continue;
                 long virtualCluster = (chunk.Offset + i) >> clusterBits;
                 long l2Index = virtualCluster / _l2Entries;
@@ -298,22 +336,22 @@ public sealed class Qcow2Writer
                 long host = NextCluster++ << clusterBits;
                 int entry = (int)(virtualCluster % _l2Entries) * TableEntrySize;
                 BinaryPrimitives.WriteUInt64BigEndian(_l2.AsSpan(entry), (ulong)host | OflagCopied);
-                Append(host, chunk.Buffer, i);
+                Append(host, chunk, i);
             }
-            FlushPending(); // the chunk's buffer goes back to the reader after this
+            FlushPending(); // the chunk's buffer goes back to the reader (or its window is unmapped) after this
         }
 
-        private void Append(long host, byte[] array, int start)
+        private void Append(long host, Chunk chunk, int start)
         {
             if (_pendingLength > 0 && host != _pendingOffset + _pendingLength)
                 FlushPending();
-            bool extendsLast = _lastArray == array && _lastStart + _lastLength == start;
+            bool extendsLast = _lastSequence == chunk.Sequence && _lastStart + _lastLength == start;
             if (!extendsLast)
             {
                 CloseSegment();
                 if (_segments.Count >= MaxSegmentsPerWrite)
                     FlushPending();
-                (_lastArray, _lastStart, _lastLength) = (array, start, 0);
+                (_lastData, _lastSequence, _lastStart, _lastLength) = (chunk.Data, chunk.Sequence, start, 0);
             }
             if (_pendingLength == 0)
                 _pendingOffset = host;
@@ -323,9 +361,9 @@ public sealed class Qcow2Writer
 
         private void CloseSegment()
         {
-            if (_lastArray != null)
-                _segments.Add(new ReadOnlyMemory<byte>(_lastArray, _lastStart, _lastLength));
-            _lastArray = null;
+            if (_lastSequence >= 0)
+                _segments.Add(_lastData.Slice(_lastStart, _lastLength));
+            (_lastData, _lastSequence) = (default, -1);
         }
 
         private void FlushPending()

@@ -111,6 +111,30 @@ public class AssembledDiskTests
     }
 
     [TestMethod]
+    public void TryMap_InsideOnePartitionImage_LendsTheDiskBytes_ElseNothing()
+    {
+        string imagePath = Path.Combine(_dir, "p.img");
+        File.WriteAllBytes(imagePath, RandomNumberGenerator.GetBytes((int)MiB + 4096));
+        var plan = DiskLayout.Plan(
+            [new PartitionSpec("a") { Image = imagePath }, new PartitionSpec("b") { Size = "1M" }, new PartitionSpec("c") { Image = imagePath, Size = "3M" }],
+            "windows");
+        using var assembled = new AssembledDisk(plan, new Dictionary<int, string> { [0] = imagePath, [2] = imagePath });
+        string disk = Path.Combine(_dir, "w.raw");
+        RawDiskWriter.Write(assembled, disk);
+        byte[] whole = File.ReadAllBytes(disk);
+        IDiskSource source = assembled;
+        var c = plan.Partitions[2];
+        using (var window = source.TryMap(c.Offset + 513, 70000))
+        {
+            Assert.IsNotNull(window, "a range inside partition c's image is mapped");
+            CollectionAssert.AreEqual(whole[(int)(c.Offset + 513)..(int)(c.Offset + 513 + 70000)], window.Memory.ToArray());
+        }
+        Assert.IsNull(source.TryMap(0, 4096), "the protective MBR and GPT header are not in a file");
+        Assert.IsNull(source.TryMap(c.Offset - 512, 1024), "a range across a partition's start is read");
+        Assert.IsNull(source.TryMap(c.Offset + MiB, 8192), "a range past the image inside its partition reads as zeros");
+    }
+
+    [TestMethod]
     public void Assemble_CopiesOfTreeAtDifferentTimes_GiveIdenticalDisks()
     {
         string original = Path.Combine(_dir, "original");

@@ -1,5 +1,5 @@
-// Qcow2Writer behaviour that does not need qemu-img: deterministic output, atomic replacement, cancellation and
-// cluster-size validation.
+// Qcow2Writer behaviour that does not need qemu-img: deterministic output, atomic replacement, cancellation,
+// cluster-size validation, and the same bytes whether the source lends mapped windows or is read into buffers.
 using System.Security.Cryptography;
 using CcImage.Core.Diagnostics;
 using CcImage.Core.Disk;
@@ -92,6 +92,48 @@ public class Qcow2WriterTests
     }
 
     /// <summary>A source whose reads fail after the first megabyte.</summary>
+    [TestMethod]
+    [DataRow("sparse-random", 512)]
+    [DataRow("multi-l2", 4096)]
+    [DataRow("unaligned", 65536)]
+    [DataRow("all-data", 65536)]
+    public void Convert_MappedAndReadSources_WriteIdenticalBytes(string shape, int clusterSize)
+    {
+        string raw = Path.Combine(_dir, "in.raw");
+        RawShapes.Create(raw, shape, clusterSize);
+        string mapped = Path.Combine(_dir, "mapped.qcow2"), read = Path.Combine(_dir, "read.qcow2");
+        using (var source = new RawFileSource(raw))
+        {
+            Assert.IsNotNull(((IDiskSource)source).TryMap(0, 1)?.Length, "a raw file lends its bytes from a mapping");
+            new Qcow2Writer(clusterSize).Convert(source, mapped);
+        }
+        using (var source = new ReadOnlySource(new RawFileSource(raw)))
+            new Qcow2Writer(clusterSize).Convert(source, read);
+        CollectionAssert.AreEqual(File.ReadAllBytes(read), File.ReadAllBytes(mapped));
+    }
+
+    [TestMethod]
+    public void RawFileSource_TryMap_LendsTheFileBytesAtAnyOffsetAndNothingPastTheEnd()
+    {
+        string raw = Path.Combine(_dir, "in.raw");
+        var bytes = RawShapes.Bytes(new Random(7), 3 * 4096 + 100);
+        File.WriteAllBytes(raw, bytes);
+        using var source = new RawFileSource(raw);
+        IDiskSource disk = source;
+        using (var window = disk.TryMap(4097, 8000)!)
+            CollectionAssert.AreEqual(bytes[4097..12097], window.Memory.ToArray());
+        Assert.IsNull(disk.TryMap(bytes.Length - 10, 11), "a range past the end is read, not mapped");
+    }
+
+    /// <summary>The same source without a mapping: every range is read into the writer's buffers.</summary>
+    private sealed class ReadOnlySource(IDiskSource inner) : IDiskSource
+    {
+        public long Length => inner.Length;
+        public IEnumerable<DiskExtent> DataExtents() => inner.DataExtents();
+        public void ReadAt(long offset, Span<byte> buffer) => inner.ReadAt(offset, buffer);
+        public void Dispose() => inner.Dispose();
+    }
+
     private sealed class FailingSource(long length = 64L << 20) : IDiskSource
     {
         public long Length => length;
