@@ -1,7 +1,7 @@
 // SHA-256 of whole files (firmware, kernel, initrd, downloaded packages, cache entries), read sequentially, and the
 // lower-case hex that manifests, pins and expected-measurement.json use.
 using System.Buffers;
-using System.IO.MemoryMappedFiles;
+using CcImage.Core.Disk;
 using System.Security.Cryptography;
 
 namespace CcImage.Core.Hashing;
@@ -34,35 +34,35 @@ public static class FileHash
         return hash.GetHashAndReset();
     }
 
+    /// <summary>Bytes mapped at a time by <see cref="Sha256Mapped"/>.</summary>
+    private const int MappedWindowSize = 64 << 20;
+
     /// <summary>
-    /// The SHA-256 of the file's contents, read through a read-only memory map: no copy into a buffer, which matters
-    /// where the hash is the whole cost (a measurement's kernel and initrd). As with any mapped read, a file truncated
-    /// by another process while it is hashed ends this one (SIGBUS); use it for inputs that are not being written.
+    /// The SHA-256 of the file's contents, read through read-only, pre-faulted memory maps (MappedFileWindow): no copy
+    /// into a buffer, which matters where the hash is the whole cost (a measurement's kernel and initrd). As with any
+    /// mapped read, a file truncated by another process while it is hashed ends this one (SIGBUS); use it for inputs
+    /// that are not being written. Falls back to <see cref="Sha256"/> where the file cannot be mapped.
     /// </summary>
-    public static unsafe byte[] Sha256Mapped(string path)
+    public static byte[] Sha256Mapped(string path)
     {
         using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         long length = RandomAccess.GetLength(file);
-        if (length == 0)
-            return SHA256.HashData(ReadOnlySpan<byte>.Empty);
-        using var map = MemoryMappedFile.CreateFromFile(file, null, length, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true);
-        using var view = map.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
-        byte* start = null;
-        view.SafeMemoryMappedViewHandle.AcquirePointer(ref start);
-        try
+        if (length <= MappedWindowSize)
         {
-            start += view.PointerOffset;
-            if (length <= int.MaxValue)
-                return SHA256.HashData(new ReadOnlySpan<byte>(start, (int)length));
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            for (long done = 0; done < length; done += 1 << 30)
-                hash.AppendData(new ReadOnlySpan<byte>(start + done, (int)Math.Min(1 << 30, length - done)));
-            return hash.GetHashAndReset();
+            if (length == 0)
+                return SHA256.HashData(ReadOnlySpan<byte>.Empty);
+            using var whole = MappedFileWindow.TryMap(file, 0, (int)length);
+            return whole is null ? Sha256(path) : SHA256.HashData(whole.GetSpan());
         }
-        finally
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        for (long offset = 0; offset < length; offset += MappedWindowSize)
         {
-            view.SafeMemoryMappedViewHandle.ReleasePointer();
+            using var window = MappedFileWindow.TryMap(file, offset, (int)Math.Min(MappedWindowSize, length - offset));
+            if (window is null)
+                return Sha256(path);
+            hash.AppendData(window.GetSpan());
         }
+        return hash.GetHashAndReset();
     }
 
     /// <summary>The SHA-256 of the file's contents as lower-case hex.</summary>
