@@ -44,6 +44,27 @@ public class SdkConventionsTests
     }
 
     [TestMethod]
+    public void RestoreEvaluation_HasOnlyTheRestoreEntryPoints_TheBuildEvaluationHasTheStages()
+    {
+        // `dotnet build` evaluates the project once for its restore pass (MSBuildIsRestoring=true) and a solution's
+        // restore asks each project with ExcludeRestorePackageImports=true: neither evaluation needs the stage targets.
+        string project = SdkFixture.CreateProject("conventions", Project);
+        string[] query = ["msbuild", project, "-nodeReuse:false", "-getProperty:CcBuildDependsOn", "-getItem:_CcSetting"];
+        foreach (string restoring in new[] { "-p:MSBuildIsRestoring=true", "-p:ExcludeRestorePackageImports=true" })
+        {
+            var restore = SdkFixture.DotnetIn(Path.GetDirectoryName(project)!, [.. query, restoring]).AssertSuccess("restore evaluation");
+            var json = JsonDocument.Parse(restore.StandardOutput).RootElement;
+            Assert.AreEqual("", json.GetProperty("Properties").GetProperty("CcBuildDependsOn").GetString(), restoring);
+            Assert.AreEqual(0, json.GetProperty("Items").GetProperty("_CcSetting").GetArrayLength(), restoring);
+            SdkFixture.DotnetIn(Path.GetDirectoryName(project)!, "msbuild", project, "-nodeReuse:false", "-t:Restore;_IsProjectRestoreSupported", restoring)
+                .AssertSuccess("the restore entry points in a restore evaluation");
+        }
+        var build = JsonDocument.Parse(SdkFixture.DotnetIn(Path.GetDirectoryName(project)!, query).AssertSuccess("build evaluation").StandardOutput).RootElement;
+        StringAssert.Contains(build.GetProperty("Properties").GetProperty("CcBuildDependsOn").GetString(), "BuildBaseImage");
+        Assert.IsGreaterThan(50, build.GetProperty("Items").GetProperty("_CcSetting").GetArrayLength());
+    }
+
+    [TestMethod]
     public void DotnetPathProperties_MoveOutputsAndWorkFiles()
     {
         string project = SdkFixture.CreateProject("conventions", Project);
