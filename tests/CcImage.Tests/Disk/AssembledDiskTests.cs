@@ -82,15 +82,7 @@ public class AssembledDiskTests
     [TestMethod]
     public void ReadAt_AnyWindow_EqualsWrittenRawFile()
     {
-        string imagePath = Path.Combine(_dir, "p.img");
-        File.WriteAllBytes(imagePath, RandomNumberGenerator.GetBytes((int)MiB + 4096));
-        var plan = DiskLayout.Plan(
-            [new PartitionSpec("a") { Image = imagePath }, new PartitionSpec("b") { Size = "1M" }, new PartitionSpec("c") { Image = imagePath, Size = "3M" }],
-            "windows");
-        using var assembled = new AssembledDisk(plan, new Dictionary<int, string> { [0] = imagePath, [2] = imagePath });
-        string disk = Path.Combine(_dir, "w.raw");
-        RawDiskWriter.Write(assembled, disk);
-        byte[] whole = File.ReadAllBytes(disk);
+        using var assembled = AssembleWindowsDisk(out byte[] whole);
         Assert.AreEqual(assembled.Length, whole.LongLength);
         var random = new Random(5);
         for (int i = 0; i < 200; i++)
@@ -113,17 +105,9 @@ public class AssembledDiskTests
     [TestMethod]
     public void TryMap_InsideOnePartitionImage_LendsTheDiskBytes_ElseNothing()
     {
-        string imagePath = Path.Combine(_dir, "p.img");
-        File.WriteAllBytes(imagePath, RandomNumberGenerator.GetBytes((int)MiB + 4096));
-        var plan = DiskLayout.Plan(
-            [new PartitionSpec("a") { Image = imagePath }, new PartitionSpec("b") { Size = "1M" }, new PartitionSpec("c") { Image = imagePath, Size = "3M" }],
-            "windows");
-        using var assembled = new AssembledDisk(plan, new Dictionary<int, string> { [0] = imagePath, [2] = imagePath });
-        string disk = Path.Combine(_dir, "w.raw");
-        RawDiskWriter.Write(assembled, disk);
-        byte[] whole = File.ReadAllBytes(disk);
+        using var assembled = AssembleWindowsDisk(out byte[] whole);
         IDiskSource source = assembled;
-        var c = plan.Partitions[2];
+        var c = assembled.Plan.Partitions[2];
         using (var window = source.TryMap(c.Offset + 513, 70000))
         {
             Assert.IsNotNull(window, "a range inside partition c's image is mapped");
@@ -163,5 +147,21 @@ public class AssembledDiskTests
         var plan = DiskLayout.Plan([new PartitionSpec("a") { Image = imagePath }], "grow");
         File.WriteAllBytes(imagePath, new byte[8192]);
         GptTestDisk.AssertThrowsCode("CCIMG2112", () => _ = new AssembledDisk(plan, new Dictionary<int, string> { [0] = imagePath }));
+    }
+
+    /// <summary>A disk of three partitions (a: a 1 MiB + 4 KiB image, b: empty, c: the same image in 3 MiB) and its
+    /// bytes as RawDiskWriter writes them.</summary>
+    private AssembledDisk AssembleWindowsDisk(out byte[] whole)
+    {
+        string imagePath = Path.Combine(_dir, "p.img");
+        File.WriteAllBytes(imagePath, RandomNumberGenerator.GetBytes((int)MiB + 4096));
+        var plan = DiskLayout.Plan(
+            [new PartitionSpec("a") { Image = imagePath }, new PartitionSpec("b") { Size = "1M" }, new PartitionSpec("c") { Image = imagePath, Size = "3M" }],
+            "windows");
+        var assembled = new AssembledDisk(plan, new Dictionary<int, string> { [0] = imagePath, [2] = imagePath });
+        string disk = Path.Combine(_dir, "w.raw");
+        RawDiskWriter.Write(assembled, disk);
+        whole = File.ReadAllBytes(disk);
+        return assembled;
     }
 }
