@@ -15,7 +15,7 @@ public sealed class KernelHashesJob
     private readonly string? _initrdPath;
     private readonly string? _append;
     private readonly bool _initrdOnThread;
-    private readonly Thread? _thread;
+    private readonly Thread _thread;
     private byte[]? _threadResult;
     private ExceptionDispatchInfo? _threadFailure;
     private SevHashTable? _table;
@@ -41,12 +41,6 @@ public sealed class KernelHashesJob
         _thread.Start();
     }
 
-    private KernelHashesJob(SevHashTable table)
-    {
-        _kernelPath = "";
-        _table = table;
-    }
-
     /// <summary>Checks the files (CCIMG1003/1150/1151) and starts hashing the larger one.</summary>
     public static KernelHashesJob Start(string kernelPath, string? initrdPath, string? append)
     {
@@ -55,9 +49,6 @@ public sealed class KernelHashesJob
             InputFile.Require(initrdPath, "the initrd", InputFile.MaxInitrdBytes);
         return new KernelHashesJob(kernelPath, initrdPath, append);
     }
-
-    /// <summary>A job whose table is already known.</summary>
-    public static KernelHashesJob Completed(SevHashTable table) => new(table);
 
     /// <summary>The table: hashes the smaller file and the command line on the calling thread, then waits for the
     /// larger file (its failure, e.g. a read error, is rethrown here).</summary>
@@ -68,7 +59,7 @@ public sealed class KernelHashesJob
         byte[] smaller = _initrdOnThread ? FileHash.Sha256Mapped(_kernelPath)
             : _initrdPath is null ? SHA256.HashData(ReadOnlySpan<byte>.Empty) : FileHash.Sha256Mapped(_initrdPath);
         byte[] cmdline = SHA256.HashData(LaunchDigestCalculator.CommandLineBytes(_append));
-        _thread!.Join();
+        _thread.Join();
         _threadFailure?.Throw();
         byte[] larger = _threadResult!;
         _table = _initrdOnThread ? new SevHashTable(cmdline, larger, smaller) : new SevHashTable(cmdline, smaller, larger);

@@ -2,8 +2,6 @@
 // LAUNCH_UPDATE_VMSA encrypt) and SEV-SNP (the PAGE_INFO chain of SNP_LAUNCH_UPDATE: firmware pages, then the SEV
 // metadata items in table order, then one VMSA per vCPU). The kernel and initrd are hashed beside the firmware's pages
 // (KernelHashesJob).
-using CcImage.Core.Config;
-using CcImage.Core.Hashing;
 using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;

@@ -91,7 +91,6 @@ public class Qcow2WriterTests
         Assert.IsEmpty(Directory.GetFiles(_dir));
     }
 
-    /// <summary>A source whose reads fail after the first megabyte.</summary>
     [TestMethod]
     [DataRow("sparse-random", 512)]
     [DataRow("multi-l2", 4096)]
@@ -134,6 +133,7 @@ public class Qcow2WriterTests
         public void Dispose() => inner.Dispose();
     }
 
+    /// <summary>A source whose reads fail after the first megabyte.</summary>
     private sealed class FailingSource(long length = 64L << 20) : IDiskSource
     {
         public long Length => length;
