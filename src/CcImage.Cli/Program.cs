@@ -5,9 +5,12 @@ using System.CommandLine;
 using CcImage.Cli.Commands;
 
 // `measure` is read by its own argparse-compatible parser; dispatching it before System.CommandLine is loaded also
-// keeps its start-up short (bench/measure).
+// keeps its start-up short (bench/measure), and the crypto library loads while its arguments are read.
 if (args.Length > 0 && args[0] == "measure")
+{
+    CcImage.Core.Hashing.CryptoWarmUp.Start();
     return MeasureCommand.Run(args[1..]);
+}
 return RunCommandLine(args);
 
 static int RunCommandLine(string[] args)
