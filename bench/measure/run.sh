@@ -12,7 +12,7 @@
 # The reference is not part of the repository: set SEV_SNP_MEASURE to its sev-snp-measure.py (tag v0.0.13); it runs
 # with /usr/bin/python3 and the standard library only.
 # Usage: bench/measure/run.sh   (env: SEV_SNP_MEASURE, RUNS=20, VCPUS=4)
-# Needs: hyperfine, time, python3, clang (bench/install-tools.sh).
+# Needs: time, python3, clang (bench/install-tools.sh).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -22,7 +22,6 @@ runs=${RUNS:-20}
 vcpus=${VCPUS:-4}
 mkdir -p "$out/inputs"
 [ -f "$ref" ] || { echo "reference not found: set SEV_SNP_MEASURE to sev-snp-measure.py of virtee/sev-snp-measure v0.0.13" >&2; exit 1; }
-command -v hyperfine >/dev/null || { echo "hyperfine missing: run bench/install-tools.sh" >&2; exit 1; }
 
 # --- inputs -------------------------------------------------------------------------------------------------------
 cache="$repo/artifacts/test-cache/debian/packages"
@@ -68,11 +67,13 @@ a=$(/usr/bin/python3 "$ref" "${args[@]}"); b=$(dotnet "$dll" measure "${args[@]}
 [ "$a" = "$b" ] && [ "$a" = "$c" ] || { echo "MISMATCH: reference $a, dll $b, tool $c" >&2; exit 1; }
 echo "measurement: $a (all three agree)"
 
-hyperfine -N --warmup 3 --runs "$runs" --export-json "$out/hyperfine.json" \
-  -n reference "/usr/bin/python3 $(q "$ref" "${args[@]}")" \
-  -n ccimage-tool "$(q "$tool" measure "${args[@]}")" \
-  -n ccimage-dll "dotnet $(q "$dll" measure "${args[@]}")" >/dev/null
+# Interleaved rounds, medians (bench/interleave.py says why); the reference runs under /usr/bin/python3 as users run it.
+python3 "$repo/bench/interleave.py" --runs "$runs" --warmup 3 --json "$out/times.json" \
+  "reference=/usr/bin/python3 $(q "$ref" "${args[@]}")" \
+  "ccimage-tool=$(q "$tool" measure "${args[@]}")" \
+  "ccimage-dll=dotnet $(q "$dll" measure "${args[@]}")"
 
+# Peak memory: one run each under GNU time.
 for name in reference tool dll; do
   case $name in
     reference) cmd=(/usr/bin/python3 "$ref") ;;
@@ -85,14 +86,15 @@ done
 /usr/bin/python3 - "$out" <<'PY'
 import json, sys
 out = sys.argv[1]
-res = {r["command"]: r for r in json.load(open(f"{out}/hyperfine.json"))["results"]}
+res = json.load(open(f"{out}/times.json"))
 mem = {n: open(f"{out}/time-{n}.txt").read().split() for n in ("reference", "tool", "dll")}
-ref = res["reference"]["mean"]
-print(f"{'command':<13} {'mean ms':>9} {'stddev':>8} {'user ms':>8} {'sys ms':>7} {'peak MiB':>9} {'ratio':>6}")
+ref = res["reference"]
+print(f"{'command':<13} {'median ms':>9} {'mean ms':>8} {'user ms':>8} {'sys ms':>7} {'peak MiB':>9} {'ratio':>6}")
 for name, key in (("reference", "reference"), ("ccimage-tool", "tool"), ("ccimage-dll", "dll")):
     r = res[name]
-    print(f"{name:<13} {r['mean']*1000:9.1f} {r['stddev']*1000:8.1f} {r['user']*1000:8.1f} {r['system']*1000:7.1f} "
-          f"{int(mem[key][1])/1024:9.1f} {r['mean']/ref:6.2f}")
-print(f"ratio installed ccimage tool / reference = {res['ccimage-tool']['mean']/ref:.2f} (goal <= 0.30); "
-      f"dll (JIT) {res['ccimage-dll']['mean']/ref:.2f}")
+    print(f"{name:<13} {r['median']*1000:9.1f} {r['mean']*1000:8.1f} {r['user']*1000:8.1f} {r['system']*1000:7.1f} "
+          f"{int(mem[key][1])/1024:9.1f} {r['median']/ref['median']:6.2f}")
+tool = res["ccimage-tool"]
+print(f"ratio installed ccimage tool / reference = {tool['median']/ref['median']:.2f} of medians, "
+      f"{tool['mean']/ref['mean']:.2f} of means (goal <= 0.30); dll (JIT) {res['ccimage-dll']['median']/ref['median']:.2f}")
 PY
