@@ -6,9 +6,9 @@
 #   - a copy of the sample that imports the packaged SDK's Sdk.props/Sdk.targets by path: the difference is what
 #     resolving `Sdk="CcImage.Sdk"` costs (MSBuild asks the dotnet SDK's resolvers in turn: the workload resolver, which
 #     reads every installed workload manifest, then the NuGet resolver); the rest is our evaluation and targets;
-#   - a project of an MSBuild SDK that does nothing (empty Sdk.props, empty Restore and Build targets), packed here and
-#     resolved by name through the same NuGet resolver from a local folder: the floor any NuGet-delivered MSBuild SDK
-#     starts from on this machine (Microsoft.Build.NoTargets, Microsoft.Build.Traversal, ours).
+#   - a project of an MSBuild SDK that does nothing (its Sdk.props sets DefaultTargets=Build, its Restore and Build
+#     targets are empty), packed here and resolved by name through the same NuGet resolver from a local folder: the
+#     floor any NuGet-delivered MSBuild SDK starts from on this machine (Microsoft.Build.NoTargets, Traversal, ours).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out="$root/bench/out/noop-build"
@@ -40,7 +40,7 @@ with zipfile.ZipFile(sys.argv[1], "w") as z:
     z.writestr("CcImage.Bench.EmptySdk.nuspec", '<?xml version="1.0"?><package><metadata><id>CcImage.Bench.EmptySdk</id>'
                '<version>1.0.0</version><authors>bench</authors><description>An MSBuild SDK that does nothing.</description>'
                '<packageTypes><packageType name="MSBuildSdk" /></packageTypes></metadata></package>')
-    z.writestr("Sdk/Sdk.props", "<Project />\n")
+    z.writestr("Sdk/Sdk.props", '<Project DefaultTargets="Build" />\n')
     z.writestr("Sdk/Sdk.targets", '<Project>\n  <Target Name="Restore" />\n  <Target Name="Build" />\n</Project>\n')
 PY
 sdk_version=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sdk"]["version"])' "$root/global.json")
