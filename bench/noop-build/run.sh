@@ -38,10 +38,11 @@ dotnet build "$out/by-path/minimal.ccproj" -nologo -v:q >/dev/null
 # of the same sample (its CcPartition items evaluated, their content folders globbed as the inputs of one target with
 # Inputs/Outputs, which is skipped, and the `name -> output` line).
 sdk_version=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sdk"]["version"])' "$root/global.json")
-comparison_sdk() {  # NAME TARGETS-XML PROJECT-FILE
-  local name=$1 targets=$2 project=$3 dir="$out/$(echo "$1" | tr '[:upper:]' '[:lower:]')"
+comparison_sdk() {  # NAME TARGETS-XML PROJECT-XML [CONTENT-FOLDER]: builds the project once, prints its path
+  local name=$1 targets=$2 project=$3 content=${4:-} id dir
+  id=$(echo "$name" | tr '[:upper:]' '[:lower:]'); dir="$out/$id"
   mkdir -p "$dir/feed" "$dir/project"
-  python3 - "$dir/feed/$(echo "$name" | tr '[:upper:]' '[:lower:]').1.0.0.nupkg" "$name" "$targets" <<'PY'
+  python3 - "$dir/feed/$id.1.0.0.nupkg" "$name" "$targets" <<'PY'
 import sys, zipfile
 path, name, targets = sys.argv[1:]
 with zipfile.ZipFile(path, "w") as z:
@@ -56,16 +57,14 @@ PY
 JSON
   printf '<configuration>\n  <packageSources><clear /><add key="bench" value="../feed" /></packageSources>\n</configuration>\n' \
     > "$dir/project/NuGet.config"
-  cp "$project" "$dir/project/"
-  rm -rf "${NUGET_PACKAGES:-$HOME/.nuget/packages}/$(echo "$name" | tr '[:upper:]' '[:lower:]')"
-  dotnet build "$dir/project/$(basename "$project")" -nologo -v:q >/dev/null   # restores the SDK, builds once
-  echo "$dir/project/$(basename "$project")"
+  echo "$project" > "$dir/project/project.proj"
+  [ -z "$content" ] || cp -r "$content" "$dir/project/"
+  rm -rf "${NUGET_PACKAGES:-$HOME/.nuget/packages}/$id"
+  dotnet build "$dir/project/project.proj" -nologo -v:q >/dev/null   # restores the SDK, builds once
+  echo "$dir/project/project.proj"
 }
-echo '<Project Sdk="CcImage.Bench.EmptySdk" />' > "$out/empty-sdk.proj"
 empty_sdk=$(comparison_sdk CcImage.Bench.EmptySdk \
-  '<Project><Target Name="Restore" /><Target Name="Build" /></Project>' "$out/empty-sdk.proj")
-mkdir -p "$out/least"
-sed 's#Sdk="CcImage.Sdk"#Sdk="CcImage.Bench.LeastSdk"#' "$sample" > "$out/least/minimal.ccproj"
+  '<Project><Target Name="Restore" /><Target Name="Build" /></Project>' '<Project Sdk="CcImage.Bench.EmptySdk" />')
 least_sdk=$(comparison_sdk CcImage.Bench.LeastSdk '<Project>
   <Target Name="Restore" />
   <Target Name="_Inputs"><ItemGroup><_In Include="%(CcPartition.Content)/**" Condition="'"'%(CcPartition.Content)' != ''"'" /></ItemGroup></Target>
@@ -74,9 +73,7 @@ least_sdk=$(comparison_sdk CcImage.Bench.LeastSdk '<Project>
     <Touch Files="obj/image.stamp" AlwaysCreate="true" />
   </Target>
   <Target Name="_Report" AfterTargets="Build"><Message Importance="high" Text="$(MSBuildProjectName) -> obj/image.stamp" /></Target>
-</Project>' "$out/least/minimal.ccproj")
-cp -r "$root/samples/minimal/config" "$(dirname "$least_sdk")/"
-dotnet build "$least_sdk" -nologo -v:q >/dev/null
+</Project>' "$(sed 's#Sdk="CcImage.Sdk"#Sdk="CcImage.Bench.LeastSdk"#' "$sample")" "$root/samples/minimal/config")
 runs=${RUNS:-20}
 # Interleaved rounds, medians (bench/interleave.py says why): run after run, this VM drifts more than the gap measured.
 python3 "$root/bench/interleave.py" --runs "$runs" --warmup 2 --json "$out/result.json" \
